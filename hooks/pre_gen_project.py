@@ -1,0 +1,173 @@
+"""Check the answers before any file is written.
+
+Each validator takes one answer and returns an error message, or None when the
+answer is fine. The first error is printed on one line and generation stops;
+cookiecutter then removes the project directory it created.
+"""
+
+import json
+import keyword
+import os
+import re
+import subprocess
+import sys
+from pathlib import Path
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError, available_timezones
+
+# The answers, rendered by cookiecutter as JSON inside a raw string so that
+# quotes or backslashes in an answer cannot break this file.
+CONTEXT: dict[str, str] = json.loads(r"""{{ cookiecutter | tojson }}""")
+
+SLUG_PATTERN = re.compile(r"^[a-z_][a-z0-9_]*$")
+EMAIL_PATTERN = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
+
+# Top-level modules the baked project imports or contains; a project folder
+# with one of these names would shadow it when Python runs from its parent.
+PROJECT_MODULES = frozenset(
+    {
+        "api",
+        "asgiref",
+        "config",
+        "conftest",
+        "django",
+        "django_filters",
+        "drf_spectacular",
+        "drf_spectacular_sidecar",
+        "environ",
+        "factory",
+        "faker",
+        "gunicorn",
+        "jwt",
+        "library",
+        "manage",
+        "psycopg",
+        "pytest",
+        "pytest_django",
+        "rest_framework",
+        "rest_framework_simplejwt",
+        "sqlparse",
+        "static",
+        "templates",
+        "tests",
+        "users",
+        "whitenoise",
+        "yaml",
+    }
+)
+
+
+def validate_project_name(name: str) -> str | None:
+    """The name appears in titles and the README, so it must say something."""
+    if not name.strip():
+        return "project_name is blank: give the project a name, e.g. 'Library Project'."
+    return None
+
+
+def slug_suggestion(slug: str) -> str:
+    """A valid slug close to the one given, to put in the error message."""
+    cleaned = re.sub(r"[^a-z0-9_]+", "_", slug.strip().lower()).strip("_")
+    if not cleaned or cleaned[0].isdigit():
+        cleaned = f"project_{cleaned}".rstrip("_")
+    if keyword.iskeyword(cleaned) or cleaned in PROJECT_MODULES:
+        cleaned = f"{cleaned}_project"
+    if cleaned in sys.stdlib_module_names:
+        cleaned = f"{cleaned}_project"
+    return cleaned
+
+
+def validate_project_slug(slug: str) -> str | None:
+    """The slug names the folder and must be usable as a Python module name."""
+    hint = f"try '{slug_suggestion(slug)}'"
+    if not SLUG_PATTERN.match(slug):
+        return (
+            f"project_slug '{slug}' is not a lowercase ASCII Python identifier "
+            f"(letters a-z, digits and underscores, not starting with a digit): {hint}."
+        )
+    if keyword.iskeyword(slug) or keyword.issoftkeyword(slug):
+        return f"project_slug '{slug}' is a Python keyword: {hint}."
+    if slug in sys.stdlib_module_names or slug in PROJECT_MODULES:
+        return (
+            f"project_slug '{slug}' would shadow the '{slug}' module "
+            f"the project or Python imports: {hint}."
+        )
+    return None
+
+
+def validate_email(email: str) -> str | None:
+    """A rough shape check: catches typos, not every invalid address."""
+    if not EMAIL_PATTERN.match(email):
+        return f"email '{email}' does not look like an email address: use name@example.com."
+    return None
+
+
+def validate_timezone(name: str) -> str | None:
+    """TIME_ZONE must be an IANA name Django can load."""
+    try:
+        ZoneInfo(name)
+    except (ZoneInfoNotFoundError, ValueError):
+        if not available_timezones():
+            # No time zone database on this machine (Windows without tzdata):
+            # nothing to check against, so trust the answer.
+            return None
+        return f"timezone '{name}' is not a known IANA time zone: use a name such as UTC or Europe/Paris."
+    return None
+
+
+VALIDATORS = {
+    "project_name": validate_project_name,
+    "project_slug": validate_project_slug,
+    "email": validate_email,
+    "timezone": validate_timezone,
+}
+
+
+# Runs detached once this hook has exited: it waits for cookiecutter to delete
+# the project directory, then removes the empty parents it created for it.
+CLEANUP_SCRIPT = """
+import os, sys, time
+project, parents = sys.argv[1], sys.argv[2:]
+for _ in range(100):
+    if not os.path.exists(project):
+        break
+    time.sleep(0.05)
+for parent in parents:
+    try:
+        os.rmdir(parent)
+    except OSError:
+        break
+"""
+
+
+def remove_created_parents(slug: str) -> None:
+    """Clean up after a slug with a path separator, such as 'a/b'.
+
+    cookiecutter creates every directory of such a slug before this hook runs
+    but on failure removes only the innermost one. Only empty directories are
+    removed, so nothing that existed with content is ever touched.
+    """
+    relative = Path(slug)
+    if relative.is_absolute() or ".." in relative.parts or len(relative.parts) < 2:
+        return
+    output_dir = Path(CONTEXT["_output_dir"])
+    parents = [str(output_dir / parent) for parent in relative.parents if parent != Path(".")]
+    subprocess.Popen(  # noqa: S603 - fixed script, paths as separate arguments
+        [sys.executable, "-c", CLEANUP_SCRIPT, os.getcwd(), *parents],
+        start_new_session=True,
+        stdin=subprocess.DEVNULL,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+
+
+def main() -> int:
+    for answer, validate in VALIDATORS.items():
+        error = validate(CONTEXT[answer])
+        if error:
+            print(f"ERROR: {error}", file=sys.stderr)
+            remove_created_parents(CONTEXT["project_slug"])
+            return 1
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

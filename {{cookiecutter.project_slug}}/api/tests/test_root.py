@@ -1,0 +1,45 @@
+import pytest
+from django.urls import reverse
+from rest_framework.throttling import AnonRateThrottle
+
+pytestmark = pytest.mark.django_db
+
+
+def test_api_root_links_to_each_endpoint(api_client):
+    response = api_client.get(reverse("api-root"))
+
+    assert response.status_code == 200
+    expected = {
+{%- if cookiecutter.example_app == "y" %}
+        "books",
+{%- endif %}
+        "me",
+{%- if cookiecutter.api_auth == "token" %}
+        "token",
+{%- elif cookiecutter.api_auth == "jwt" %}
+        "jwt",
+        "jwt_refresh",
+{%- else %}
+        "login",
+{%- endif %}
+        "schema",
+        "docs",
+        "redoc",
+    }
+    assert set(response.json()) == expected
+    assert response.json()["me"] == "http://testserver/api/users/me/"
+
+
+def test_browsable_api_renders_html_with_a_login_link(api_client):
+    response = api_client.get(reverse("api-root"), HTTP_ACCEPT="text/html")
+
+    assert response.status_code == 200
+    assert reverse("rest_framework:login") in response.content.decode()
+
+
+def test_anonymous_clients_are_throttled(api_client, monkeypatch):
+    monkeypatch.setitem(AnonRateThrottle.THROTTLE_RATES, "anon", "2/minute")
+
+    statuses = [api_client.get(reverse("api-root")).status_code for _ in range(3)]
+
+    assert statuses == [200, 200, 429]

@@ -1,0 +1,42 @@
+import pytest
+from django.contrib.staticfiles import finders
+from django.core.management import call_command
+from django.urls import reverse
+
+pytestmark = pytest.mark.django_db
+
+
+def test_schema_is_openapi_3(api_client):
+    response = api_client.get(reverse("api-schema"), {"format": "json"})
+
+    assert response.status_code == 200
+    schema = response.json()
+    assert schema["openapi"].startswith("3.")
+    assert "/api/users/me/" in schema["paths"]
+{%- if cookiecutter.example_app == "y" %}
+    assert "/api/books/" in schema["paths"]
+{%- endif %}
+
+
+def test_schema_generates_without_warnings(tmp_path):
+    # --fail-on-warn turns any endpoint drf-spectacular cannot describe into an error.
+    call_command("spectacular", "--validate", "--fail-on-warn", "--file", str(tmp_path / "schema.yaml"))
+
+    assert (tmp_path / "schema.yaml").read_text().startswith("openapi:")
+
+
+@pytest.mark.parametrize(
+    ("url_name", "asset"),
+    [
+        ("api-docs", "drf_spectacular_sidecar/swagger-ui-dist/swagger-ui-bundle.js"),
+        ("api-redoc", "drf_spectacular_sidecar/redoc/bundles/redoc.standalone.js"),
+    ],
+)
+def test_docs_pages_use_assets_served_by_this_site(api_client, url_name, asset):
+    response = api_client.get(reverse(url_name))
+
+    assert response.status_code == 200
+    page = response.content.decode()
+    assert f"/static/{asset}" in page
+    assert "cdn" not in page.lower()
+    assert finders.find(asset), f"{asset} is not among the static files"

@@ -1,0 +1,34 @@
+import pytest
+from django.urls import reverse
+
+from api.tests.conftest import NOT_AUTHENTICATED
+
+pytestmark = pytest.mark.django_db
+
+
+def test_me_returns_the_signed_in_user(user_client, user):
+    response = user_client.get(reverse("api-me"))
+
+    assert response.status_code == 200
+    assert response.json()["username"] == user.username
+    assert "password" not in response.json()
+
+
+def test_me_requires_a_login(api_client):
+    assert api_client.get(reverse("api-me")).status_code == NOT_AUTHENTICATED
+
+
+def test_me_updates_names_but_not_the_username(user_client, user):
+    response = user_client.patch(reverse("api-me"), {"first_name": "Ada", "username": "hacker"})
+
+    assert response.status_code == 200
+    user.refresh_from_db()
+    assert user.first_name == "Ada"
+    assert user.username != "hacker"
+
+
+def test_me_rejects_a_bad_email(user_client):
+    response = user_client.patch(reverse("api-me"), {"email": "not-an-email"})
+
+    assert response.status_code == 400
+    assert "email" in response.json()

@@ -1,0 +1,33 @@
+from django.urls import include, path
+from drf_spectacular.views import SpectacularAPIView, SpectacularRedocView, SpectacularSwaggerView
+{% if cookiecutter.api_auth == "token" %}from rest_framework.authtoken.views import obtain_auth_token
+{% endif %}{% if cookiecutter.example_app == "y" %}from rest_framework.routers import SimpleRouter
+{% endif %}{% if cookiecutter.api_auth == "jwt" %}from rest_framework_simplejwt.views import TokenObtainPairView, TokenRefreshView
+{% endif %}
+{% if cookiecutter.example_app == "y" %}from api.books import BookViewSet
+{% endif %}from api.users import MeView
+from api.views import api_root
+{%- if cookiecutter.example_app == "y" %}
+
+router = SimpleRouter()
+router.register("books", BookViewSet, basename="book")
+{%- endif %}
+
+urlpatterns = [
+    path("", api_root, name="api-root"),
+{%- if cookiecutter.example_app == "y" %}
+    path("", include(router.urls)),
+{%- endif %}
+    path("users/me/", MeView.as_view(), name="api-me"),
+{%- if cookiecutter.api_auth == "token" %}
+    path("auth/token/", obtain_auth_token, name="api-token"),
+{%- elif cookiecutter.api_auth == "jwt" %}
+    path("auth/jwt/", TokenObtainPairView.as_view(), name="api-jwt-obtain"),
+    path("auth/jwt/refresh/", TokenRefreshView.as_view(), name="api-jwt-refresh"),
+{%- endif %}
+    # Log in and out of the browsable API (in every set-up).
+    path("auth/", include("rest_framework.urls")),
+    path("schema/", SpectacularAPIView.as_view(), name="api-schema"),
+    path("docs/", SpectacularSwaggerView.as_view(url_name="api-schema"), name="api-docs"),
+    path("redoc/", SpectacularRedocView.as_view(url_name="api-schema"), name="api-redoc"),
+]

@@ -1,0 +1,37 @@
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import extend_schema
+from rest_framework import permissions
+from rest_framework.decorators import api_view, permission_classes
+from rest_framework.request import Request
+from rest_framework.response import Response
+from rest_framework.reverse import reverse
+
+
+@extend_schema(responses={200: OpenApiTypes.OBJECT})
+@api_view(["GET"])
+@permission_classes([permissions.AllowAny])
+def api_root(request: Request, format: str | None = None) -> Response:  # noqa: A002 - DRF's name
+    """Links to every part of the API."""
+
+    def link(name: str) -> str:
+        return reverse(name, request=request, format=format)
+
+    return Response(
+        {
+{%- if cookiecutter.example_app == "y" %}
+            "books": link("book-list"),
+{%- endif %}
+            "me": link("api-me"),
+{%- if cookiecutter.api_auth == "token" %}
+            "token": link("api-token"),
+{%- elif cookiecutter.api_auth == "jwt" %}
+            "jwt": link("api-jwt-obtain"),
+            "jwt_refresh": link("api-jwt-refresh"),
+{%- else %}
+            "login": link("rest_framework:login"),
+{%- endif %}
+            "schema": link("api-schema"),
+            "docs": link("api-docs"),
+            "redoc": link("api-redoc"),
+        }
+    )

@@ -1,0 +1,283 @@
+"""Django settings for the {{ cookiecutter.project_slug }} project.
+
+Every value that differs between machines is read from the environment (or
+from the `.env` file beside manage.py) with django-environ, so one settings
+file serves development, tests and production.
+
+https://docs.djangoproject.com/en/6.1/topics/settings/
+https://docs.djangoproject.com/en/6.1/ref/settings/
+"""
+
+{% if cookiecutter.use_drf == "y" and cookiecutter.api_auth == "jwt" %}from datetime import timedelta
+{% endif %}from pathlib import Path
+
+import environ
+
+# The folder that holds manage.py.
+BASE_DIR = Path(__file__).resolve().parent.parent
+
+env = environ.Env()
+# Values already in the environment win over the file, so containers and CI
+# can override any line of it.
+env.read_env(BASE_DIR / ".env")
+
+
+# Core
+# https://docs.djangoproject.com/en/6.1/howto/deployment/checklist/
+
+# Off unless the environment turns it on: a forgotten variable then fails safe.
+DEBUG = env.bool("DJANGO_DEBUG", default=False)
+
+# Signs sessions, password reset links and tokens; never commit a real one.
+SECRET_KEY = env.str("DJANGO_SECRET_KEY")
+
+# Host names this site answers to (comma-separated in the environment).
+ALLOWED_HOSTS = env.list("DJANGO_ALLOWED_HOSTS", default=["localhost", "127.0.0.1", "[::1]"])
+
+# Origins allowed to send unsafe requests over HTTPS, e.g. https://example.com.
+CSRF_TRUSTED_ORIGINS = env.list("DJANGO_CSRF_TRUSTED_ORIGINS", default=[])
+
+
+# Applications
+# https://docs.djangoproject.com/en/6.1/ref/settings/#installed-apps
+
+DJANGO_APPS = [
+    "django.contrib.admin",
+    "django.contrib.auth",
+    "django.contrib.contenttypes",
+    "django.contrib.sessions",
+    "django.contrib.messages",
+    # Before staticfiles, so runserver serves files the way production does.
+    "whitenoise.runserver_nostatic",
+    "django.contrib.staticfiles",
+]
+{%- if cookiecutter.use_drf == "y" %}
+
+# The API layer, added on top of Django once Django itself is set up.
+THIRD_PARTY_APPS = [
+    "rest_framework",
+{%- if cookiecutter.api_auth == "token" %}
+    "rest_framework.authtoken",
+{%- endif %}
+    "django_filters",
+    "drf_spectacular",
+    # Swagger UI and ReDoc files served from this site, so the docs work offline.
+    "drf_spectacular_sidecar",
+]
+{%- endif %}
+
+LOCAL_APPS = [
+    "users",
+{%- if cookiecutter.example_app == "y" %}
+    "library",
+{%- endif %}
+]
+
+INSTALLED_APPS = DJANGO_APPS + {% if cookiecutter.use_drf == "y" %}THIRD_PARTY_APPS + {% endif %}LOCAL_APPS
+
+MIDDLEWARE = [
+    "django.middleware.security.SecurityMiddleware",
+    # Right after SecurityMiddleware: serves static files before other work.
+    "whitenoise.middleware.WhiteNoiseMiddleware",
+    "django.contrib.sessions.middleware.SessionMiddleware",
+    "django.middleware.common.CommonMiddleware",
+    "django.middleware.csrf.CsrfViewMiddleware",
+    "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django.contrib.messages.middleware.MessageMiddleware",
+    "django.middleware.clickjacking.XFrameOptionsMiddleware",
+]
+
+ROOT_URLCONF = "config.urls"
+
+WSGI_APPLICATION = "config.wsgi.application"
+
+TEMPLATES = [
+    {
+        "BACKEND": "django.template.backends.django.DjangoTemplates",
+        # Project-wide templates (the base layout and the home page).
+        "DIRS": [BASE_DIR / "templates"],
+        "APP_DIRS": True,
+        "OPTIONS": {
+            "context_processors": [
+                "django.template.context_processors.request",
+                "django.contrib.auth.context_processors.auth",
+                "django.contrib.messages.context_processors.messages",
+            ],
+        },
+    },
+]
+
+
+# Database
+# https://docs.djangoproject.com/en/6.1/ref/settings/#databases
+# https://django-environ.readthedocs.io/en/latest/types.html#environ-env-db-url
+
+# SQLite in the project folder unless DATABASE_URL names another database,
+# e.g. postgres://user:password@localhost:5432/name
+DATABASES = {
+    "default": env.db("DATABASE_URL", default=f"sqlite:///{BASE_DIR / 'db.sqlite3'}"),
+}
+# Keep connections open between requests, checking them before reuse.
+DATABASES["default"]["CONN_MAX_AGE"] = env.int("DJANGO_CONN_MAX_AGE", default=60)
+DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
+
+DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
+
+
+# Users and passwords
+# https://docs.djangoproject.com/en/6.1/topics/auth/customizing/#substituting-a-custom-user-model
+
+# Set before the first migration: switching later is hard.
+AUTH_USER_MODEL = "users.User"
+
+LOGIN_URL = "admin:login"
+
+AUTH_PASSWORD_VALIDATORS = [
+    {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
+    {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},
+    {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
+    {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
+]
+
+
+# Internationalization
+# https://docs.djangoproject.com/en/6.1/topics/i18n/
+
+LANGUAGE_CODE = "en-us"
+
+TIME_ZONE = "{{ cookiecutter.timezone }}"
+
+USE_I18N = True
+
+USE_TZ = True
+
+
+# Static files (CSS, JavaScript, images)
+# https://docs.djangoproject.com/en/6.1/howto/static-files/
+# https://whitenoise.readthedocs.io/en/stable/django.html
+
+STATIC_URL = "static/"
+
+# Where collectstatic gathers every file for whitenoise to serve.
+STATIC_ROOT = BASE_DIR / "staticfiles"
+
+STATICFILES_DIRS = [BASE_DIR / "static"]
+
+STORAGES = {
+    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    # Compressed files with content hashes in their names, cached forever.
+    "staticfiles": {"BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"},
+}
+
+
+# Email
+# https://docs.djangoproject.com/en/6.1/topics/email/#topic-email-configuration
+
+MAILERS = {
+    "default": {
+        "BACKEND": env.str("DJANGO_EMAIL_BACKEND", default="django.core.mail.backends.console.EmailBackend"),
+    },
+}
+DEFAULT_FROM_EMAIL = env.str("DJANGO_DEFAULT_FROM_EMAIL", default={{ cookiecutter.email | python_string }})
+
+
+# Security
+# https://docs.djangoproject.com/en/6.1/ref/middleware/#module-django.middleware.security
+# Strict whenever DEBUG is off; each can still be relaxed from the environment.
+
+# Trust X-Forwarded-Proto from the proxy that terminates HTTPS in front of gunicorn.
+SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+SECURE_SSL_REDIRECT = env.bool("DJANGO_SECURE_SSL_REDIRECT", default=not DEBUG)
+# Health checks come over plain HTTP from inside the host or container.
+SECURE_REDIRECT_EXEMPT = [r"^health/$"]
+SESSION_COOKIE_SECURE = env.bool("DJANGO_SESSION_COOKIE_SECURE", default=not DEBUG)
+CSRF_COOKIE_SECURE = env.bool("DJANGO_CSRF_COOKIE_SECURE", default=not DEBUG)
+SECURE_HSTS_SECONDS = env.int("DJANGO_SECURE_HSTS_SECONDS", default=0 if DEBUG else 60 * 60 * 24 * 365)
+SECURE_HSTS_INCLUDE_SUBDOMAINS = env.bool("DJANGO_SECURE_HSTS_INCLUDE_SUBDOMAINS", default=not DEBUG)
+SECURE_HSTS_PRELOAD = env.bool("DJANGO_SECURE_HSTS_PRELOAD", default=not DEBUG)
+SECURE_CONTENT_TYPE_NOSNIFF = True
+X_FRAME_OPTIONS = "DENY"
+
+
+# Logging: everything to the console, where runserver, gunicorn and
+# docker compose logs all pick it up.
+# https://docs.djangoproject.com/en/6.1/topics/logging/
+
+LOGGING = {
+    "version": 1,
+    "disable_existing_loggers": False,
+    "formatters": {
+        "plain": {"format": "{asctime} {levelname} {name}: {message}", "style": "{"},
+    },
+    "handlers": {
+        "console": {"class": "logging.StreamHandler", "formatter": "plain"},
+    },
+    "root": {"handlers": ["console"], "level": env.str("DJANGO_LOG_LEVEL", default="INFO")},
+}
+{%- if cookiecutter.use_drf == "y" %}
+
+
+# Django REST Framework
+# https://www.django-rest-framework.org/api-guide/settings/
+
+REST_FRAMEWORK = {
+    # How clients prove who they are. Session login also keeps the browsable
+    # API usable from a browser.
+    "DEFAULT_AUTHENTICATION_CLASSES": [
+{%- if cookiecutter.api_auth == "token" %}
+        "rest_framework.authentication.TokenAuthentication",
+{%- elif cookiecutter.api_auth == "jwt" %}
+        "rest_framework_simplejwt.authentication.JWTAuthentication",
+{%- endif %}
+        "rest_framework.authentication.SessionAuthentication",
+    ],
+    # Anyone may read; only authenticated users may write. Views that need
+    # more (such as users/me) say so themselves.
+    "DEFAULT_PERMISSION_CLASSES": [
+        "rest_framework.permissions.IsAuthenticatedOrReadOnly",
+    ],
+    "DEFAULT_PAGINATION_CLASS": "rest_framework.pagination.PageNumberPagination",
+    "PAGE_SIZE": env.int("API_PAGE_SIZE", default=20),
+    "DEFAULT_FILTER_BACKENDS": [
+        "django_filters.rest_framework.DjangoFilterBackend",
+        "rest_framework.filters.SearchFilter",
+        "rest_framework.filters.OrderingFilter",
+    ],
+    # Limits per client; counts are kept in the cache.
+    "DEFAULT_THROTTLE_CLASSES": [
+        "rest_framework.throttling.AnonRateThrottle",
+        "rest_framework.throttling.UserRateThrottle",
+    ],
+    "DEFAULT_THROTTLE_RATES": {
+        "anon": env.str("API_THROTTLE_ANON", default="100/minute"),
+        "user": env.str("API_THROTTLE_USER", default="1000/minute"),
+    },
+    "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+    "TEST_REQUEST_DEFAULT_FORMAT": "json",
+}
+
+# OpenAPI schema and docs pages
+# https://drf-spectacular.readthedocs.io/en/latest/settings.html
+
+SPECTACULAR_SETTINGS = {
+    "TITLE": {{ (cookiecutter.project_name ~ " API") | python_string }},
+    "DESCRIPTION": {{ cookiecutter.description | python_string }},
+    "VERSION": "1.0.0",
+    "SERVE_INCLUDE_SCHEMA": False,
+    # Served by this site from drf-spectacular-sidecar, never from a CDN.
+    "SWAGGER_UI_DIST": "SIDECAR",
+    "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
+    "REDOC_DIST": "SIDECAR",
+}
+{%- if cookiecutter.api_auth == "jwt" %}
+
+# JSON Web Tokens
+# https://django-rest-framework-simplejwt.readthedocs.io/en/latest/settings.html
+
+SIMPLE_JWT = {
+    "ACCESS_TOKEN_LIFETIME": timedelta(minutes=env.int("JWT_ACCESS_MINUTES", default=15)),
+    "REFRESH_TOKEN_LIFETIME": timedelta(days=env.int("JWT_REFRESH_DAYS", default=1)),
+    "AUTH_HEADER_TYPES": ("Bearer",),
+}
+{%- endif %}
+{%- endif %}

@@ -1,0 +1,26 @@
+from django.core.validators import RegexValidator
+from django.db import models
+from django.urls import reverse
+
+isbn_validator = RegexValidator(r"^\d{13}$", "Enter the 13 digits of the ISBN, without dashes.")
+
+
+class Book(models.Model):
+    title = models.CharField(max_length=200)
+    author = models.CharField(max_length=200)
+    isbn = models.CharField(
+        "ISBN", max_length=13, unique=True, validators=[isbn_validator], help_text="13 digits, without dashes."
+    )
+    published_on = models.DateField(null=True, blank=True)
+    summary = models.TextField(blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["title", "id"]
+
+    def __str__(self) -> str:
+        return self.title
+
+    def get_absolute_url(self) -> str:
+        return reverse("library:book-detail", kwargs={"pk": self.pk})

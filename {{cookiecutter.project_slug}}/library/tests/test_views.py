@@ -1,0 +1,49 @@
+import pytest
+from django.urls import reverse
+
+from library.tests.factories import BookFactory
+
+pytestmark = pytest.mark.django_db
+
+
+def test_book_list_shows_books_in_title_order(client):
+    BookFactory(title="Zebra Tales")
+    BookFactory(title="Alpha Stories")
+
+    response = client.get(reverse("library:book-list"))
+
+    assert response.status_code == 200
+    assert response.text.index("Alpha Stories") < response.text.index("Zebra Tales")
+
+
+def test_book_list_without_books_says_so(client):
+    response = client.get(reverse("library:book-list"))
+
+    assert response.status_code == 200
+    assert "No books yet" in response.text
+
+
+def test_book_list_is_paginated(client):
+    BookFactory.create_batch(21)
+
+    first = client.get(reverse("library:book-list"))
+    second = client.get(reverse("library:book-list"), {"page": 2})
+
+    assert len(first.context["book_list"]) == 20
+    assert len(second.context["book_list"]) == 1
+
+
+def test_book_detail_shows_the_book(client):
+    book = BookFactory(title="The Hobbit", author="J. R. R. Tolkien")
+
+    response = client.get(book.get_absolute_url())
+
+    assert response.status_code == 200
+    assert "The Hobbit" in response.text
+    assert "J. R. R. Tolkien" in response.text
+
+
+def test_missing_book_is_404(client):
+    response = client.get(reverse("library:book-detail", kwargs={"pk": 999}))
+
+    assert response.status_code == 404

@@ -1,0 +1,12 @@
+from django.views.generic import DetailView, ListView
+
+from library.models import Book
+
+
+class BookListView(ListView):
+    model = Book
+    paginate_by = 20
+
+
+class BookDetailView(DetailView):
+    model = Book
