@@ -48,6 +48,7 @@ PROJECT_MODULES = frozenset(
         "sqlparse",
         "static",
         "templates",
+        "test",
         "tests",
         "users",
         "whitenoise",

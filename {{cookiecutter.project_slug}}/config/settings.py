@@ -173,11 +173,22 @@ STORAGES = {
 # Email
 # https://docs.djangoproject.com/en/6.1/topics/email/#topic-email-configuration
 
-MAILERS = {
-    "default": {
-        "BACKEND": env.str("DJANGO_EMAIL_BACKEND", default="django.core.mail.backends.console.EmailBackend"),
-    },
-}
+# Printed to the console while developing; sent over SMTP in production.
+if DEBUG:
+    MAILERS = {"default": {"BACKEND": "django.core.mail.backends.console.EmailBackend"}}
+else:
+    MAILERS = {
+        "default": {
+            "BACKEND": "django.core.mail.backends.smtp.EmailBackend",
+            "OPTIONS": {
+                "host": env.str("DJANGO_EMAIL_HOST", default="localhost"),
+                "port": env.int("DJANGO_EMAIL_PORT", default=25),
+                "username": env.str("DJANGO_EMAIL_HOST_USER", default=""),
+                "password": env.str("DJANGO_EMAIL_HOST_PASSWORD", default=""),
+                "use_tls": env.bool("DJANGO_EMAIL_USE_TLS", default=False),
+            },
+        },
+    }
 DEFAULT_FROM_EMAIL = env.str("DJANGO_DEFAULT_FROM_EMAIL", default={{ cookiecutter.email | python_string }})
 
 

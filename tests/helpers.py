@@ -1,0 +1,144 @@
+"""Baking, interpreters, shared environments and commands for the template tests."""
+
+import fcntl
+import glob
+import hashlib
+import os
+import re
+import shutil
+import subprocess
+import sys
+import tomllib
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+
+TEMPLATE_DIR = Path(__file__).resolve().parent.parent
+
+# Options that change the baked code; every combination is baked and tested.
+PYTHON_VERSIONS = ["3.13", "3.12"]
+API_AUTHS = ["token", "session", "jwt"]
+
+
+def combinations() -> list[dict[str, str]]:
+    """Every supported combination of the options that change code."""
+    combos = []
+    for python_version in PYTHON_VERSIONS:
+        for example_app in ["y", "n"]:
+            for api_auth in API_AUTHS:
+                combos.append(
+                    {"python_version": python_version, "use_drf": "y", "api_auth": api_auth, "example_app": example_app}
+                )
+            # Without DRF the api_auth answer is ignored, so one value covers it.
+            combos.append({"python_version": python_version, "use_drf": "n", "api_auth": "token", "example_app": example_app})
+    return combos
+
+
+def combo_id(combo: dict[str, str]) -> str:
+    drf = f"drf-{combo['api_auth']}" if combo["use_drf"] == "y" else "nodrf"
+    example = "library" if combo["example_app"] == "y" else "noapp"
+    return f"py{combo['python_version']}-{drf}-{example}"
+
+
+def uv() -> str:
+    """The uv binary installed with the test dependencies (or on PATH)."""
+    found = shutil.which("uv", path=os.pathsep.join([str(Path(sys.executable).parent), os.environ.get("PATH", "")]))
+    if not found:
+        raise RuntimeError("uv is not installed: run the tests with `uv run pytest` as the README says.")
+    return found
+
+
+def find_python(version: str) -> str:
+    """A working interpreter for `version`, from PATH or pyenv."""
+    candidates = [shutil.which(f"python{version}")]
+    pyenv_root = os.environ.get("PYENV_ROOT", str(Path.home() / ".pyenv"))
+    candidates += sorted(glob.glob(f"{pyenv_root}/versions/{version}.*/bin/python{version}"), reverse=True)
+    for candidate in filter(None, candidates):
+        probe = subprocess.run(
+            [candidate, "-c", "import sys; print('%d.%d' % sys.version_info[:2])"],
+            capture_output=True,
+            text=True,
+            check=False,
+        )
+        if probe.returncode == 0 and probe.stdout.strip() == version:
+            return candidate
+    raise RuntimeError(f"No Python {version} found on PATH or under {pyenv_root}/versions: install it to run these tests.")
+
+
+def run(
+    args: list[str], cwd: Path, env: dict[str, str] | None = None, timeout: float = 600
+) -> subprocess.CompletedProcess[str]:
+    """Run a command and fail the test with its output if it exits non-zero."""
+    result = subprocess.run(
+        args, cwd=cwd, env=env, capture_output=True, text=True, timeout=timeout, check=False
+    )
+    if result.returncode != 0:
+        raise AssertionError(
+            f"`{' '.join(args)}` exited {result.returncode} in {cwd}\n"
+            f"--- stdout ---\n{result.stdout[-6000:]}\n--- stderr ---\n{result.stderr[-6000:]}"
+        )
+    return result
+
+
+@contextmanager
+def file_lock(path: Path) -> Iterator[None]:
+    """An exclusive lock shared by the pytest-xdist workers."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    with path.open("w") as handle:
+        fcntl.flock(handle, fcntl.LOCK_EX)
+        try:
+            yield
+        finally:
+            fcntl.flock(handle, fcntl.LOCK_UN)
+
+
+def dependency_key(project: Path, python_version: str) -> str:
+    """Projects with the same Python and dependencies can share one environment."""
+    pyproject = tomllib.loads((project / "pyproject.toml").read_text())
+    deps = sorted(pyproject["project"]["dependencies"]) + sorted(pyproject["dependency-groups"]["dev"])
+    return hashlib.sha256("\n".join([python_version, *deps]).encode()).hexdigest()[:16]
+
+
+def sync_environment(project: Path, python_version: str, envs_dir: Path) -> Path:
+    """`uv sync` the project (the README's first command) into a shared venv."""
+    venv = envs_dir / dependency_key(project, python_version)
+    env = {**os.environ, "UV_PROJECT_ENVIRONMENT": str(venv)}
+    env.pop("VIRTUAL_ENV", None)
+    with file_lock(envs_dir / f"{venv.name}.lock"):
+        run([uv(), "sync", "--python", find_python(python_version)], cwd=project, env=env)
+    return venv
+
+
+def project_env(venv: Path, **extra: str) -> dict[str, str]:
+    """Environment for commands run in a baked project with its venv active."""
+    env = {key: value for key, value in os.environ.items() if not key.startswith(("DJANGO_", "PYTEST_"))}
+    env.pop("DATABASE_URL", None)
+    env.update(VIRTUAL_ENV=str(venv), PATH=f"{venv / 'bin'}{os.pathsep}{env.get('PATH', '')}", **extra)
+    return env
+
+
+TEMPLATE_TAG = re.compile(r"\{\{|\{%|\{#")
+
+
+def leftover_template_tags(project: Path) -> list[str]:
+    """Files still holding template syntax or naming the template tool.
+
+    Django templates (*.html) legitimately use `{{` and `{%`, so only the
+    tool's name is searched for in them.
+    """
+    found = []
+    for path in sorted(p for p in project.rglob("*") if p.is_file()):
+        text = path.read_text(errors="replace")
+        if "cookiecutter" in text.lower() or (path.suffix != ".html" and TEMPLATE_TAG.search(text)):
+            found.append(str(path.relative_to(project)))
+    return found
+
+
+def files_mentioning(project: Path, pattern: str) -> list[str]:
+    """Files whose name or text matches `pattern` (case-insensitive)."""
+    regex = re.compile(pattern, re.IGNORECASE)
+    return sorted(
+        str(path.relative_to(project))
+        for path in project.rglob("*")
+        if path.is_file() and (regex.search(str(path.relative_to(project))) or regex.search(path.read_text(errors="replace")))
+    )

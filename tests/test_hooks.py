@@ -1,0 +1,186 @@
+"""The hooks: each bad answer is refused cleanly; good answers bake cleanly."""
+
+import ast
+import re
+import subprocess
+import sys
+import time
+import tomllib
+from datetime import UTC, datetime
+from pathlib import Path
+
+import pytest
+from cookiecutter.exceptions import FailedHookException
+from cookiecutter.main import cookiecutter
+
+from tests.helpers import TEMPLATE_DIR, run
+
+BAD_ANSWERS = [
+    ({"project_name": ""}, "project_name is blank"),
+    ({"project_name": "   "}, "project_name is blank"),
+    ({"project_name": "  ", "project_slug": "spaces"}, "project_name is blank"),
+    ({"project_slug": "My Project"}, "project_slug 'My Project' is not a lowercase ASCII Python identifier"),
+    ({"project_slug": "1st_project"}, "project_slug '1st_project' is not a lowercase ASCII Python identifier"),
+    ({"project_slug": "café"}, "project_slug 'café' is not a lowercase ASCII Python identifier"),
+    ({"project_slug": "my-project"}, "try 'my_project'"),
+    ({"project_slug": "class"}, "project_slug 'class' is a Python keyword"),
+    ({"project_slug": "match"}, "project_slug 'match' is a Python keyword"),
+    ({"project_slug": "django"}, "project_slug 'django' would shadow the 'django' module"),
+    ({"project_slug": "rest_framework"}, "would shadow the 'rest_framework' module"),
+    ({"project_slug": "config"}, "would shadow the 'config' module"),
+    ({"project_slug": "test"}, "would shadow the 'test' module"),
+    ({"project_slug": "os"}, "would shadow the 'os' module"),
+    ({"project_slug": "site"}, "would shadow the 'site' module"),
+    ({"project_slug": "library"}, "would shadow the 'library' module"),
+    ({"email": "not-an-email"}, "email 'not-an-email' does not look like an email address"),
+    ({"email": "me@localhost"}, "email 'me@localhost' does not look like an email address"),
+    ({"timezone": "Mars/Olympus_Mons"}, "timezone 'Mars/Olympus_Mons' is not a known IANA time zone"),
+    ({"timezone": "../../etc/passwd"}, "is not a known IANA time zone"),
+]
+
+
+def bake_quietly(output_dir: Path, **answers: str) -> Path:
+    return Path(cookiecutter(str(TEMPLATE_DIR), no_input=True, extra_context=answers, output_dir=str(output_dir)))
+
+
+@pytest.mark.parametrize(("answers", "message"), BAD_ANSWERS, ids=[str(a) for a, _ in BAD_ANSWERS])
+def test_bad_answer_is_refused_with_one_clear_line(tmp_path, capfd, answers, message):
+    with pytest.raises(FailedHookException):
+        bake_quietly(tmp_path, **answers)
+
+    errors = capfd.readouterr().err.strip().splitlines()
+    assert len(errors) == 1, errors
+    assert errors[0].startswith("ERROR: ")
+    assert message in errors[0]
+    assert list(tmp_path.iterdir()) == []
+
+
+def test_slug_with_a_path_leaves_no_directories(tmp_path, capfd):
+    with pytest.raises(FailedHookException):
+        bake_quietly(tmp_path, project_slug="outer/inner")
+
+    assert "not a lowercase ASCII Python identifier" in capfd.readouterr().err
+    # The parent cookiecutter created is removed just after it gives up.
+    deadline = time.monotonic() + 10
+    while list(tmp_path.iterdir()) and time.monotonic() < deadline:
+        time.sleep(0.05)
+    assert list(tmp_path.iterdir()) == []
+
+
+def test_command_line_prints_the_hook_message_and_writes_nothing(tmp_path):
+    result = subprocess.run(
+        [sys.executable, "-m", "cookiecutter", "--no-input", "-o", str(tmp_path), str(TEMPLATE_DIR), "project_slug=os"],
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+
+    assert result.returncode != 0
+    assert "ERROR: project_slug 'os' would shadow the 'os' module the project or Python imports: try 'os_project'." in (
+        result.stderr
+    )
+    assert list(tmp_path.iterdir()) == []
+
+
+def secret_key(project: Path) -> str:
+    match = re.search(r"^DJANGO_SECRET_KEY=(.*)$", (project / ".env").read_text(), re.MULTILINE)
+    assert match
+    return match.group(1)
+
+
+def test_each_bake_gets_its_own_safe_secret_key(tmp_path):
+    first = secret_key(bake_quietly(tmp_path / "one"))
+    second = secret_key(bake_quietly(tmp_path / "two"))
+
+    assert first != second
+    for key in (first, second):
+        assert len(key) >= 50
+        assert re.fullmatch(r"[A-Za-z0-9]+", key), "only letters and digits: nothing compose or a shell expands"
+
+
+def test_env_file_is_the_example_with_a_real_key(tmp_path):
+    project = bake_quietly(tmp_path)
+    example = (project / ".env.example").read_text()
+
+    assert "DJANGO_SECRET_KEY=change-me" in example
+    assert (project / ".env").read_text() == example.replace("change-me", secret_key(project))
+    assert ".env\n" in (project / ".gitignore").read_text()
+
+
+@pytest.mark.parametrize(
+    ("name", "slug"), [("Library Project", "library_project"), ("Café Übersicht 2", "cafe_ubersicht_2")]
+)
+def test_slug_is_derived_from_the_name(tmp_path, name, slug):
+    assert bake_quietly(tmp_path, project_name=name).name == slug
+
+
+def test_defaults_bake_the_full_project(tmp_path):
+    project = bake_quietly(tmp_path)
+
+    assert project.name == "library_project"
+    for path in ["manage.py", "api/books.py", "api/tests/test_auth_token.py", "library/models.py", "LICENSE"]:
+        assert (project / path).is_file(), path
+    assert not (project / "api/tests/test_auth_jwt.py").exists()
+    assert not (project / "api/tests/test_auth_session.py").exists()
+
+
+def tree(project: Path) -> dict[str, str]:
+    return {
+        str(path.relative_to(project)): path.read_text()
+        for path in sorted(project.rglob("*"))
+        if path.is_file() and path.name != ".env"
+    }
+
+
+def test_api_auth_is_ignored_without_drf(tmp_path):
+    token = bake_quietly(tmp_path / "token", use_drf="n", api_auth="token")
+    jwt = bake_quietly(tmp_path / "jwt", use_drf="n", api_auth="jwt")
+
+    assert tree(token) == tree(jwt)
+    assert not (token / "api").exists()
+
+
+@pytest.mark.parametrize(
+    ("license_id", "first_line"),
+    [
+        ("MIT", "MIT License"),
+        ("BSD-3-Clause", "BSD 3-Clause License"),
+        ("Apache-2.0", "Apache License"),
+        ("GPL-3.0", "GNU GENERAL PUBLIC LICENSE"),
+    ],
+)
+def test_license_file_and_metadata(tmp_path, license_id, first_line):
+    project = bake_quietly(tmp_path, license=license_id, author_name="Ada Lovelace")
+
+    text = (project / "LICENSE").read_text()
+    assert text.strip().splitlines()[0].strip() == first_line
+    assert text.endswith("\n")
+    assert not text.endswith("\n\n")
+    if license_id in ("MIT", "BSD-3-Clause"):
+        assert f"{datetime.now(UTC).year}" in text
+        assert "Ada Lovelace" in text
+    assert tomllib.loads((project / "pyproject.toml").read_text())["project"]["license"] == license_id
+
+
+def test_no_license(tmp_path):
+    project = bake_quietly(tmp_path, license="none")
+
+    assert not (project / "LICENSE").exists()
+    assert "license" not in tomllib.loads((project / "pyproject.toml").read_text())["project"]
+
+
+def test_quotes_and_backslashes_in_answers_stay_valid_and_format_clean(tmp_path):
+    name = 'Bob\'s "Best" Books \\ Co'
+    description = 'Say "hi" to Bob\'s books'
+    project = bake_quietly(
+        tmp_path, project_name=name, project_slug="bobs_books", description=description, author_name='Ann "A" Bo'
+    )
+
+    metadata = tomllib.loads((project / "pyproject.toml").read_text())["project"]
+    assert metadata["description"] == description
+    assert metadata["authors"][0]["name"] == 'Ann "A" Bo'
+    settings = ast.parse((project / "config/settings.py").read_text())
+    titles = [node.value for node in ast.walk(settings) if isinstance(node, ast.Constant) and node.value == f"{name} API"]
+    assert titles, "the API title is the project name, unchanged"
+    run([sys.executable, "-m", "ruff", "format", "--check", "."], project)
+    assert "Bob&#39;s &#34;Best&#34; Books \\ Co</title>" in (project / "templates/base.html").read_text()
