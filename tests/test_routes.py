@@ -1,0 +1,167 @@
+"""The baked README's routes, followed as a student would: a real server answers.
+
+The venv route with uv (runserver, DEBUG on, SQLite), the same project served
+by gunicorn with production settings, and the plain-pip install route.
+"""
+
+import json
+import re
+import secrets
+import socket
+import subprocess
+import time
+import urllib.error
+import urllib.request
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+
+import pytest
+
+from tests.helpers import find_python, project_env, run, sync_environment
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+def fetch(url: str, data: dict[str, str] | None = None, headers: dict[str, str] | None = None) -> tuple[int, str]:
+    body = None if data is None else urllib.parse.urlencode(data).encode()
+    request = urllib.request.Request(url, data=body, headers=headers or {})  # noqa: S310 - local test server
+    try:
+        with urllib.request.urlopen(request, timeout=10) as response:  # noqa: S310
+            return response.status, response.read().decode("utf-8", errors="replace")
+    except urllib.error.HTTPError as error:
+        return error.code, error.read().decode("utf-8", errors="replace")
+
+
+@contextmanager
+def serving(args: list[str], cwd: Path, env: dict[str, str], base_url: str) -> Iterator[None]:
+    """Run a server until its health check answers; stop it afterwards."""
+    server = subprocess.Popen(args, cwd=cwd, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
+    try:
+        deadline = time.monotonic() + 30
+        while True:
+            try:
+                if fetch(f"{base_url}/health/")[0] == 200:
+                    break
+            except OSError:
+                pass
+            if server.poll() is not None or time.monotonic() > deadline:
+                server.kill()
+                pytest.fail(f"server did not become healthy:\n{server.communicate()[0][-4000:]}")
+            time.sleep(0.2)
+        yield
+    finally:
+        server.terminate()
+        server.communicate(timeout=10)
+
+
+def asset_urls(page: str) -> list[str]:
+    return re.findall(r'(?:src|href)="(/static/[^"]+)"', page)
+
+
+@pytest.fixture
+def default_project(bake, envs_dir):
+    project = bake()
+    venv = sync_environment(project, "3.13", envs_dir)
+    return project, venv
+
+
+def test_venv_route_serves_site_api_and_docs(default_project):
+    project, venv = default_project
+    env = project_env(venv, DJANGO_SUPERUSER_PASSWORD="a-long-test-password-42")
+    python = str(venv / "bin" / "python")
+    run([python, "manage.py", "migrate"], project, env)
+    run([python, "manage.py", "load_sample_books"], project, env)
+    run([python, "manage.py", "createsuperuser", "--noinput", "--username", "alice", "--email", "a@example.com"], project, env)
+    port = free_port()
+    base = f"http://127.0.0.1:{port}"
+
+    with serving([python, "manage.py", "runserver", f"127.0.0.1:{port}", "--noreload"], project, env, base):
+        status, root = fetch(f"{base}/api/", headers={"Accept": "application/json"})
+        assert status == 200
+        assert json.loads(root)["books"] == f"{base}/api/books/"
+
+        status, books = fetch(f"{base}/api/books/")
+        assert status == 200
+        assert json.loads(books)["count"] == 4
+
+        status, page = fetch(f"{base}/books/")
+        assert (status, "Django for APIs" in page) == (200, True)
+
+        for docs in ("/api/docs/", "/api/redoc/"):
+            status, page = fetch(f"{base}{docs}")
+            assert status == 200
+            assert asset_urls(page), f"{docs} loads no asset from this site"
+            for asset in asset_urls(page):
+                assert fetch(f"{base}{asset}")[0] == 200, asset
+
+        # The README's curl round trip, with Python's HTTP client.
+        status, token = fetch(
+            f"{base}/api/auth/token/", {"username": "alice", "password": "a-long-test-password-42"}
+        )
+        assert status == 200
+        auth = {"Authorization": f"Token {json.loads(token)['token']}"}
+        new_book = {"title": "Dune", "author": "Frank Herbert", "isbn": "9780441013593"}
+        assert fetch(f"{base}/api/books/", new_book, auth)[0] == 201
+        assert fetch(f"{base}/api/books/", new_book)[0] == 401
+        assert json.loads(fetch(f"{base}/api/books/?search=dune")[1])["count"] == 1
+
+        assert json.loads(fetch(f"{base}/health/")[1]) == {"status": "ok", "database": "ok"}
+
+
+def test_gunicorn_serves_the_production_configuration(default_project):
+    project, venv = default_project
+    port = free_port()
+    base = f"http://127.0.0.1:{port}"
+    env = project_env(
+        venv,
+        DJANGO_DEBUG="false",
+        DJANGO_SECRET_KEY=secrets.token_urlsafe(50),
+        DJANGO_ALLOWED_HOSTS="127.0.0.1",
+        DATABASE_URL=f"sqlite:///{project / 'production.sqlite3'}",
+    )
+    python = str(venv / "bin" / "python")
+    run([python, "manage.py", "migrate"], project, env)
+    run([python, "manage.py", "collectstatic", "--noinput"], project, env)
+
+    with serving([str(venv / "bin" / "gunicorn"), "--bind", f"127.0.0.1:{port}", "config.wsgi"], project, env, base):
+        # Plain http is sent to https, except the health check.
+        request = urllib.request.Request(f"{base}/api/")  # noqa: S310
+        opener = urllib.request.build_opener(NoRedirect)
+        with pytest.raises(urllib.error.HTTPError) as redirect:
+            opener.open(request, timeout=10)
+        assert redirect.value.code == 301
+        assert redirect.value.headers["Location"] == f"https://127.0.0.1:{port}/api/"
+
+        # Behind a proxy that terminated HTTPS, pages and hashed static files are served.
+        https = {"X-Forwarded-Proto": "https"}
+        status, page = fetch(f"{base}/api/docs/", headers=https)
+        assert status == 200
+        assets = asset_urls(page)
+        assert assets
+        assert all(re.search(r"\.[0-9a-f]{12}\.", asset) for asset in assets), "manifest names with content hashes"
+        for asset in assets:
+            assert fetch(f"{base}{asset}", headers=https)[0] == 200, asset
+        status, _ = fetch(f"{base}/missing/", headers=https)
+        assert status == 404
+
+
+class NoRedirect(urllib.request.HTTPRedirectHandler):
+    def redirect_request(self, *args, **kwargs):
+        return None
+
+
+def test_plain_pip_route_installs_and_passes_the_tests(bake, tmp_path):
+    project = bake(use_drf="y", api_auth="jwt")
+    venv = tmp_path / "pip-venv"
+    run([find_python("3.13"), "-m", "venv", str(venv)], project)
+    pip = [str(venv / "bin" / "python"), "-m", "pip"]
+    run([*pip, "install", "--quiet", "--upgrade", "pip"], project)
+    run([*pip, "install", "--quiet", ".", "--group", "dev"], project)
+
+    result = run([str(venv / "bin" / "python"), "-m", "pytest", "-p", "no:cacheprovider"], project, project_env(venv))
+    assert " passed" in result.stdout
