@@ -24,7 +24,7 @@ def toml_escape(value: str) -> str:
 
 
 class LiteralsExtension(Extension):
-    def __init__(self, environment):  # noqa: ANN001 - Jinja's own signature
+    def __init__(self, environment):
         super().__init__(environment)
         environment.filters["python_string"] = python_string
         environment.filters["toml_escape"] = toml_escape

@@ -87,10 +87,7 @@ def validate_project_slug(slug: str) -> str | None:
     if keyword.iskeyword(slug) or keyword.issoftkeyword(slug):
         return f"project_slug '{slug}' is a Python keyword: {hint}."
     if slug in sys.stdlib_module_names or slug in PROJECT_MODULES:
-        return (
-            f"project_slug '{slug}' would shadow the '{slug}' module "
-            f"the project or Python imports: {hint}."
-        )
+        return f"project_slug '{slug}' would shadow the '{slug}' module the project or Python imports: {hint}."
     return None
 
 
@@ -151,7 +148,7 @@ def remove_created_parents(slug: str) -> None:
         return
     output_dir = Path(CONTEXT["_output_dir"])
     parents = [str(output_dir / parent) for parent in relative.parents if parent != Path(".")]
-    subprocess.Popen(  # noqa: S603 - fixed script, paths as separate arguments
+    subprocess.Popen(
         [sys.executable, "-c", CLEANUP_SCRIPT, os.getcwd(), *parents],
         start_new_session=True,
         stdin=subprocess.DEVNULL,

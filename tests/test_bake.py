@@ -77,4 +77,7 @@ def test_baked_project_passes_every_check(bake, envs_dir, combo):
     postgres = run([python, "-m", "pytest", "-p", "no:cacheprovider", "--create-db"], project, postgres_env)
     assert " passed" in postgres.stdout
     # Same tests, same count: none is skipped on one database only.
-    assert postgres.stdout.strip().splitlines()[-1].split(" in ")[0] == sqlite.stdout.strip().splitlines()[-1].split(" in ")[0]
+    assert (
+        postgres.stdout.strip().splitlines()[-1].split(" in ")[0]
+        == sqlite.stdout.strip().splitlines()[-1].split(" in ")[0]
+    )

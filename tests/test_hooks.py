@@ -69,15 +69,25 @@ def test_slug_with_a_path_leaves_no_directories(tmp_path, capfd):
 
 def test_command_line_prints_the_hook_message_and_writes_nothing(tmp_path):
     result = subprocess.run(
-        [sys.executable, "-m", "cookiecutter", "--no-input", "-o", str(tmp_path), str(TEMPLATE_DIR), "project_slug=os"],
+        [
+            sys.executable,
+            "-m",
+            "cookiecutter",
+            "--no-input",
+            "-o",
+            str(tmp_path),
+            str(TEMPLATE_DIR),
+            "project_slug=os",
+        ],
         capture_output=True,
         text=True,
         check=False,
     )
 
     assert result.returncode != 0
-    assert "ERROR: project_slug 'os' would shadow the 'os' module the project or Python imports: try 'os_project'." in (
-        result.stderr
+    assert (
+        "ERROR: project_slug 'os' would shadow the 'os' module the project or Python imports: try 'os_project'."
+        in result.stderr
     )
     assert list(tmp_path.iterdir()) == []
 
@@ -180,7 +190,9 @@ def test_quotes_and_backslashes_in_answers_stay_valid_and_format_clean(tmp_path)
     assert metadata["description"] == description
     assert metadata["authors"][0]["name"] == 'Ann "A" Bo'
     settings = ast.parse((project / "config/settings.py").read_text())
-    titles = [node.value for node in ast.walk(settings) if isinstance(node, ast.Constant) and node.value == f"{name} API"]
+    titles = [
+        node.value for node in ast.walk(settings) if isinstance(node, ast.Constant) and node.value == f"{name} API"
+    ]
     assert titles, "the API title is the project name, unchanged"
     run([sys.executable, "-m", "ruff", "format", "--check", "."], project)
     assert "Bob&#39;s &#34;Best&#34; Books \\ Co</title>" in (project / "templates/base.html").read_text()

@@ -76,7 +76,11 @@ def test_venv_route_serves_site_api_and_docs(default_project):
     python = str(venv / "bin" / "python")
     run([python, "manage.py", "migrate"], project, env)
     run([python, "manage.py", "load_sample_books"], project, env)
-    run([python, "manage.py", "createsuperuser", "--noinput", "--username", "alice", "--email", "a@example.com"], project, env)
+    run(
+        [python, "manage.py", "createsuperuser", "--noinput", "--username", "alice", "--email", "a@example.com"],
+        project,
+        env,
+    )
     port = free_port()
     base = f"http://127.0.0.1:{port}"
 
@@ -100,9 +104,7 @@ def test_venv_route_serves_site_api_and_docs(default_project):
                 assert fetch(f"{base}{asset}")[0] == 200, asset
 
         # The README's curl round trip, with Python's HTTP client.
-        status, token = fetch(
-            f"{base}/api/auth/token/", {"username": "alice", "password": "a-long-test-password-42"}
-        )
+        status, token = fetch(f"{base}/api/auth/token/", {"username": "alice", "password": "a-long-test-password-42"})
         assert status == 200
         auth = {"Authorization": f"Token {json.loads(token)['token']}"}
         new_book = {"title": "Dune", "author": "Frank Herbert", "isbn": "9780441013593"}
