@@ -4,6 +4,7 @@ Runs inside the new project directory and needs no network.
 """
 
 import json
+import os
 import secrets
 import shutil
 import string
@@ -15,7 +16,7 @@ CONTEXT: dict[str, str] = json.loads(r"""{{ cookiecutter | tojson }}""")
 # Letters and digits only: compose interpolates `$`, shells expand `$`, `` ` ``,
 # `!` and quotes, and django-environ treats `$` as a reference to another
 # variable. 64 characters from 62 symbols is over 380 bits of randomness.
-SECRET_KEY_ALPHABET = string.ascii_letters + string.digits
+SECRET_ALPHABET = string.ascii_letters + string.digits
 SECRET_KEY_LENGTH = 64
 
 AUTH_TEST_FILES = {
@@ -46,15 +47,38 @@ def remove(path: Path) -> None:
         path.unlink()
 
 
-def new_secret_key() -> str:
-    return "".join(secrets.choice(SECRET_KEY_ALPHABET) for _ in range(SECRET_KEY_LENGTH))
+def new_secret(length: int) -> str:
+    return "".join(secrets.choice(SECRET_ALPHABET) for _ in range(length))
+
+
+def host_ids() -> tuple[int, int]:
+    """The ids the development container should run as.
+
+    Yours on Linux and macOS, so bind-mounted files stay yours; 1000 where
+    there are no such ids (Windows) or you are root (the container never is).
+    """
+    if not hasattr(os, "getuid") or os.getuid() == 0:
+        return 1000, 1000
+    return os.getuid(), os.getgid()
+
+
+def env_values() -> dict[str, str]:
+    uid, gid = host_ids()
+    return {
+        "DJANGO_SECRET_KEY": new_secret(SECRET_KEY_LENGTH),
+        "POSTGRES_PASSWORD": new_secret(32),
+        "DOCKER_UID": str(uid),
+        "DOCKER_GID": str(gid),
+    }
 
 
 def write_env_file(project: Path) -> None:
-    """Copy `.env.example` to `.env` with a fresh secret key for this copy."""
-    lines = (project / ".env.example").read_text().splitlines()
-    key_line = "DJANGO_SECRET_KEY="
-    lines = [f"{key_line}{new_secret_key()}" if line.startswith(key_line) else line for line in lines]
+    """Copy `.env.example` to `.env` with this copy's own secrets and ids."""
+    values = env_values()
+    lines = []
+    for line in (project / ".env.example").read_text().splitlines():
+        name = line.split("=", 1)[0]
+        lines.append(f"{name}={values[name]}" if "=" in line and name in values else line)
     (project / ".env").write_text("\n".join(lines) + "\n")
 
 

@@ -29,3 +29,17 @@ def bake(cookies):
         return Path(result.project_path)
 
     return _bake
+
+
+def pytest_terminal_summary(terminalreporter, exitstatus, config):
+    """Print the figures tests recorded (image sizes, start-up times): facts, not assertions."""
+    rows = [
+        (report.nodeid, name, value)
+        for report in terminalreporter.getreports("passed") + terminalreporter.getreports("failed")
+        if report.when == "call"
+        for name, value in report.user_properties
+    ]
+    if rows:
+        terminalreporter.section("figures")
+        for nodeid, name, value in rows:
+            terminalreporter.write_line(f"{nodeid.split('::')[-1]}: {name} = {value}")

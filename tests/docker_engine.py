@@ -417,6 +417,21 @@ def _image_present(engine: Engine, name: str) -> bool:
     return _run(["docker", "image", "inspect", name], engine.env, 60).returncode == 0
 
 
+# Stand-ins carry the hash of the recipes that made them: a stand-in built by
+# an older version of this module is rebuilt rather than trusted.
+RECIPE_LABEL = "template-tests.recipe"
+RECIPE_HASH = hashlib.sha256(Path(__file__).read_bytes()).hexdigest()[:16]
+
+
+def _stale_stand_in(engine: Engine, name: str) -> bool:
+    """An image this module built from recipes that have changed since."""
+    labels = [STANDIN_LABEL.split("=")[0], RECIPE_LABEL]
+    template = " ".join(f'{{{{ index .Config.Labels "{label}" }}}}' for label in labels)
+    result = _run(["docker", "image", "inspect", "--format", template, name], engine.env, 60)
+    stand_in, _, recipe = result.stdout.strip().partition(" ")
+    return stand_in == "true" and recipe != RECIPE_HASH
+
+
 def _try_pull(engine: Engine, name: str) -> bool:
     global _registry_unreachable
     if _registry_unreachable:
@@ -479,7 +494,8 @@ def _ensure_base(engine: Engine) -> None:
 def _docker_build(engine: Engine, name: str, context: Path) -> None:
     env = {**engine.env, "DOCKER_BUILDKIT": "0"}
     command = [
-        "docker", "build", "--network=host", "--label", STANDIN_LABEL, "-t", name, str(context),
+        "docker", "build", "--network=host", "--label", STANDIN_LABEL,
+        "--label", f"{RECIPE_LABEL}={RECIPE_HASH}", "-t", name, str(context),
     ]  # fmt: skip
     _run_logged(command, env, _build_log(name), f"building stand-in image {name}")
 
@@ -556,6 +572,13 @@ CMD ["postgres"]
 POSTGRES_ENTRYPOINT = r"""#!/bin/sh
 # Stand-in for the official postgres image's entrypoint (test use only).
 set -eu
+# Like the official image: VAR_FILE=/path gives VAR the contents of that file.
+for var in POSTGRES_USER POSTGRES_PASSWORD POSTGRES_DB; do
+    eval "file=\${${var}_FILE:-}"
+    if [ -n "$file" ]; then
+        export "$var=$(cat "$file")"
+    fi
+done
 : "${POSTGRES_USER:=postgres}"
 : "${POSTGRES_DB:=$POSTGRES_USER}"
 : "${PGDATA:=/var/lib/postgresql/data}"
@@ -692,10 +715,10 @@ def _build_stand_in(engine: Engine, name: str) -> None:
 
 def ensure_image(engine: Engine, name: str) -> str:
     """Make image ``name`` exist locally: "present", "pulled" or "stand-in"."""
-    if _image_present(engine, name):
+    if _image_present(engine, name) and not _stale_stand_in(engine, name):
         return "present"
     with _locked():
-        if _image_present(engine, name):
+        if _image_present(engine, name) and not _stale_stand_in(engine, name):
             return "present"
         if _try_pull(engine, name):
             return "pulled"

@@ -3,12 +3,17 @@
 import fcntl
 import glob
 import hashlib
+import json
 import os
 import re
 import shutil
+import socket
 import subprocess
 import sys
 import tomllib
+import urllib.error
+import urllib.parse
+import urllib.request
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -150,3 +155,47 @@ def files_mentioning(project: Path, pattern: str) -> list[str]:
         if path.is_file()
         and (regex.search(str(path.relative_to(project))) or regex.search(path.read_text(errors="replace")))
     )
+
+
+def tool(name: str) -> str:
+    """A command installed with the test dependencies, next to this Python."""
+    path = Path(sys.executable).parent / name
+    if not path.exists():
+        raise RuntimeError(f"{name} is not installed: run the tests with `uv run pytest` as the README says.")
+    return str(path)
+
+
+def images_named(project: Path, compose: Path) -> list[str]:
+    """The registry images the baked Dockerfile and compose files name (not those they build)."""
+    dockerfile = (project / "Dockerfile").read_text()
+    args = dict(re.findall(r"^ARG (\w+)=(\S+)$", dockerfile, re.MULTILINE))
+    stages = set(re.findall(r" AS (\w+)$", dockerfile, re.MULTILINE))
+    images = {
+        re.sub(r"\$\{(\w+)\}", lambda m: args[m.group(1)], name)
+        for name in re.findall(r"^FROM (\S+)", dockerfile, re.MULTILINE)
+    }
+    config = json.loads(run([str(compose), "config", "--format", "json"], project).stdout)
+    images |= {service["image"] for service in config["services"].values() if "build" not in service}
+    return sorted(images - stages)
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+def fetch(url: str, data: dict[str, str] | None = None, headers: dict[str, str] | None = None) -> tuple[int, str]:
+    """GET (or POST `data` as a form) a local test server; return status and text."""
+    body = None if data is None else urllib.parse.urlencode(data).encode()
+    request = urllib.request.Request(url, data=body, headers=headers or {})  # noqa: S310 - local servers only
+    try:
+        with urllib.request.urlopen(request, timeout=10) as response:  # noqa: S310
+            return response.status, response.read().decode("utf-8", errors="replace")
+    except urllib.error.HTTPError as error:
+        return error.code, error.read().decode("utf-8", errors="replace")
+
+
+def asset_urls(page: str) -> list[str]:
+    """The static files a page loads from its own site."""
+    return re.findall(r'(?:src|href)="(/static/[^"]+)"', page)

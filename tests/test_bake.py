@@ -10,6 +10,7 @@ import secrets
 import pytest
 
 from tests.conftest import POSTGRES_URL
+from tests.docker_engine import compose_binary
 from tests.helpers import (
     combinations,
     combo_id,
@@ -18,6 +19,7 @@ from tests.helpers import (
     project_env,
     run,
     sync_environment,
+    tool,
 )
 
 COMBINATIONS = combinations()
@@ -69,6 +71,8 @@ def test_baked_project_passes_every_check(bake, envs_dir, combo):
     run([python, "manage.py", "check", "--deploy", "--fail-level", "WARNING"], project, production)
     run([python, "manage.py", "collectstatic", "--noinput", "--dry-run"], project, production)
 
+    check_container_files(project)
+
     sqlite = run([python, "-m", "pytest", "-p", "no:cacheprovider"], project, env)
     assert " passed" in sqlite.stdout
 
@@ -81,3 +85,13 @@ def test_baked_project_passes_every_check(bake, envs_dir, combo):
         postgres.stdout.strip().splitlines()[-1].split(" in ")[0]
         == sqlite.stdout.strip().splitlines()[-1].split(" in ")[0]
     )
+
+
+def check_container_files(project):
+    """Dockerfile and compose files, checked without an engine."""
+    run([tool("hadolint"), "Dockerfile"], project)
+    compose = compose_binary()
+    # The development set-up (compose.yaml + compose.override.yaml) and production alone.
+    run([compose, "config", "--quiet"], project)
+    run([compose, "-f", "compose.yaml", "config", "--quiet"], project)
+    run([tool("compose-lint"), "--fail-on", "high", "compose.yaml", "compose.override.yaml"], project)

@@ -1,6 +1,7 @@
 """The hooks: each bad answer is refused cleanly; good answers bake cleanly."""
 
 import ast
+import os
 import re
 import subprocess
 import sys
@@ -108,13 +109,25 @@ def test_each_bake_gets_its_own_safe_secret_key(tmp_path):
         assert re.fullmatch(r"[A-Za-z0-9]+", key), "only letters and digits: nothing compose or a shell expands"
 
 
-def test_env_file_is_the_example_with_a_real_key(tmp_path):
-    project = bake_quietly(tmp_path)
-    example = (project / ".env.example").read_text()
+def env_lines(path: Path) -> dict[str, str]:
+    return dict(line.split("=", 1) for line in path.read_text().splitlines() if line and not line.startswith("#"))
 
-    assert "DJANGO_SECRET_KEY=change-me" in example
-    assert (project / ".env").read_text() == example.replace("change-me", secret_key(project))
+
+def test_env_file_is_the_example_with_this_copys_secrets(tmp_path):
+    project = bake_quietly(tmp_path)
+    example = env_lines(project / ".env.example")
+    env = env_lines(project / ".env")
+
+    assert example["DJANGO_SECRET_KEY"] == example["POSTGRES_PASSWORD"] == "change-me"
+    generated = {"DJANGO_SECRET_KEY", "POSTGRES_PASSWORD", "DOCKER_UID", "DOCKER_GID"}
+    assert {k: v for k, v in env.items() if k not in generated} == {
+        k: v for k, v in example.items() if k not in generated
+    }
+    assert re.fullmatch(r"[A-Za-z0-9]{32}", env["POSTGRES_PASSWORD"])
+    expected_uid = 1000 if os.getuid() == 0 else os.getuid()
+    assert env["DOCKER_UID"] == str(expected_uid)
     assert ".env\n" in (project / ".gitignore").read_text()
+    assert ".env\n" in (project / ".dockerignore").read_text()
 
 
 @pytest.mark.parametrize(

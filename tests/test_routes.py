@@ -7,7 +7,6 @@ by gunicorn with production settings, and the plain-pip install route.
 import json
 import re
 import secrets
-import socket
 import subprocess
 import time
 import urllib.error
@@ -18,23 +17,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.helpers import find_python, project_env, run, sync_environment
-
-
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
-
-
-def fetch(url: str, data: dict[str, str] | None = None, headers: dict[str, str] | None = None) -> tuple[int, str]:
-    body = None if data is None else urllib.parse.urlencode(data).encode()
-    request = urllib.request.Request(url, data=body, headers=headers or {})  # noqa: S310 - local test server
-    try:
-        with urllib.request.urlopen(request, timeout=10) as response:  # noqa: S310
-            return response.status, response.read().decode("utf-8", errors="replace")
-    except urllib.error.HTTPError as error:
-        return error.code, error.read().decode("utf-8", errors="replace")
+from tests.helpers import asset_urls, fetch, find_python, free_port, project_env, run, sync_environment
 
 
 @contextmanager
@@ -57,10 +40,6 @@ def serving(args: list[str], cwd: Path, env: dict[str, str], base_url: str) -> I
     finally:
         server.terminate()
         server.communicate(timeout=10)
-
-
-def asset_urls(page: str) -> list[str]:
-    return re.findall(r'(?:src|href)="(/static/[^"]+)"', page)
 
 
 @pytest.fixture

@@ -16,7 +16,9 @@ import environ
 # The folder that holds manage.py.
 BASE_DIR = Path(__file__).resolve().parent.parent
 
-env = environ.Env()
+# Any variable can instead name a file holding its value, VAR_FILE=/path, the way
+# containers receive secrets (/run/secrets/...), so secrets stay out of the environment.
+env = environ.FileAwareEnv()
 # Values already in the environment win over the file, so containers and CI
 # can override any line of it.
 env.read_env(BASE_DIR / ".env")
@@ -117,6 +119,9 @@ TEMPLATES = [
 DATABASES = {
     "default": env.db("DATABASE_URL", default=f"sqlite:///{BASE_DIR / 'db.sqlite3'}"),
 }
+# A password kept out of the URL, e.g. DATABASE_PASSWORD_FILE=/run/secrets/... in compose.
+if database_password := env.str("DATABASE_PASSWORD", default=""):
+    DATABASES["default"]["PASSWORD"] = database_password
 # Keep connections open between requests, checking them before reuse.
 DATABASES["default"]["CONN_MAX_AGE"] = env.int("DJANGO_CONN_MAX_AGE", default=60)
 DATABASES["default"]["CONN_HEALTH_CHECKS"] = True

@@ -1,0 +1,230 @@
+"""Build the baked project's images and run its compose stack on a real engine.
+
+Where no engine runs, one is started (Debian's docker.io on a private socket)
+and the official base images the project names are pulled, or built locally
+as stand-ins under the same names when no registry answers. The baked files
+are used unchanged; only .env values (port, ids) are set as a user would.
+"""
+
+import json
+import os
+import re
+import secrets
+import subprocess
+import time
+from pathlib import Path
+
+import pytest
+
+from tests.docker_engine import Engine, compose_binary, ensure_image, start_engine
+from tests.helpers import asset_urls, fetch, free_port, images_named
+
+pytestmark = [pytest.mark.docker, pytest.mark.xdist_group("docker")]
+
+# Not root and not the default 1000, so the test proves the build argument is used.
+HOST_UID = 1234
+ADMIN_PASSWORD = "a-long-test-password-42"
+
+
+@pytest.fixture(scope="session")
+def engine():
+    engine = start_engine()
+    yield engine
+    engine.stop()
+
+
+class Stack:
+    """`docker compose` for one baked project, as its README runs it."""
+
+    def __init__(self, engine: Engine, project: Path) -> None:
+        self.project = project
+        self.port = free_port()
+        self.url = f"http://127.0.0.1:{self.port}"
+        self.env = {
+            **engine.env,
+            "COMPOSE_PROJECT_NAME": f"tpl{secrets.token_hex(4)}",
+            "WEB_PORT": str(self.port),
+        }
+
+    def compose(self, *args: str, production: bool = False, timeout: float = 900) -> str:
+        files = ["-f", "compose.yaml"] if production else []
+        command = ["docker", "compose", *files, *args]
+        result = subprocess.run(
+            command, cwd=self.project, env=self.env, capture_output=True, text=True, timeout=timeout, check=False
+        )
+        if result.returncode != 0:
+            logs = subprocess.run(
+                ["docker", "compose", *files, "logs", "--no-color", "--tail", "80"],
+                cwd=self.project,
+                env=self.env,
+                capture_output=True,
+                text=True,
+                check=False,
+            ).stdout
+            raise AssertionError(
+                f"`{' '.join(command)}` exited {result.returncode}\n{result.stdout[-4000:]}\n{result.stderr[-4000:]}"
+                f"\n--- logs ---\n{logs[-6000:]}"
+            )
+        return result.stdout
+
+    def up(self, production: bool = False) -> float:
+        """Start the stack; return the seconds until every service is healthy."""
+        started = time.monotonic()
+        self.compose("up", "--detach", "--wait", "--wait-timeout", "180", production=production)
+        return time.monotonic() - started
+
+    def exec(self, *command: str, production: bool = False) -> str:
+        return self.compose("exec", "-T", "web", *command, production=production)
+
+    def image_size_mb(self, tag: str) -> float:
+        result = subprocess.run(
+            ["docker", "image", "inspect", "--format", "{{.Size}}", tag],
+            env=self.env,
+            capture_output=True,
+            text=True,
+            check=True,
+        )
+        return int(result.stdout.strip()) / 1e6
+
+    def teardown(self) -> None:
+        for production in (False, True):
+            self.compose("down", "--volumes", "--remove-orphans", "--timeout", "5", production=production)
+
+
+def set_env_values(project: Path, **values: str) -> None:
+    """Change lines of the baked .env, as a user editing it would."""
+    lines = (project / ".env").read_text().splitlines()
+    lines = [
+        f"{line.split('=')[0]}={values[line.split('=')[0]]}" if line.split("=")[0] in values else line
+        for line in lines
+    ]
+    (project / ".env").write_text("\n".join(lines) + "\n")
+
+
+def chown_tree(path: Path, uid: int) -> None:
+    for item in [path, *path.rglob("*")]:
+        os.chown(item, uid, uid, follow_symlinks=False)
+
+
+# The real user id of every process in the container.
+PROCESS_UIDS = (
+    "import glob; print(*[open(p).read().split('Uid:')[1].split()[0] for p in glob.glob('/proc/[0-9]*/status')])"
+)
+
+DOCKER_COMBOS = [
+    pytest.param({}, id="defaults"),
+    pytest.param({"api_auth": "jwt", "license": "none"}, id="drf-jwt"),
+]
+
+
+@pytest.mark.parametrize("answers", DOCKER_COMBOS)
+def test_compose_stack_builds_runs_and_passes(bake, engine, record_property, answers):
+    project = bake(**answers)
+    for image in images_named(project, compose_binary()):
+        record_property(f"image {image}", ensure_image(engine, image))
+    set_env_values(project, DOCKER_UID=str(HOST_UID), DOCKER_GID=str(HOST_UID))
+    if os.getuid() == 0:
+        chown_tree(project, HOST_UID)  # a project folder owned by a normal user
+    stack = Stack(engine, project)
+    slug = project.name.replace("_", "-")
+    try:
+        check_development_stack(stack, record_property, answers)
+        check_production_stack(stack, record_property, slug)
+    finally:
+        stack.teardown()
+        subprocess.run(
+            ["docker", "image", "rm", "--force", f"{slug}:dev", f"{slug}:production"],
+            env=stack.env,
+            capture_output=True,
+            check=False,
+        )
+
+
+def obtain_auth_header(stack: Stack, auth: str) -> dict[str, str]:
+    if auth == "jwt":
+        status, body = fetch(f"{stack.url}/api/auth/jwt/", {"username": "admin", "password": ADMIN_PASSWORD})
+        assert status == 200, body
+        return {"Authorization": f"Bearer {json.loads(body)['access']}"}
+    status, body = fetch(f"{stack.url}/api/auth/token/", {"username": "admin", "password": ADMIN_PASSWORD})
+    assert status == 200, body
+    return {"Authorization": f"Token {json.loads(body)['token']}"}
+
+
+def check_development_stack(stack: Stack, record_property, answers: dict[str, str]) -> None:
+    stack.compose("build")
+    record_property("seconds from up to healthy (development)", round(stack.up(), 1))
+
+    status, body = fetch(f"{stack.url}/health/")
+    assert (status, json.loads(body)) == (200, {"status": "ok", "database": "ok"})
+    assert fetch(f"{stack.url}/api/docs/")[0] == 200
+    assert stack.exec("python", "-c", "import os; print(os.getuid())").strip() == str(HOST_UID)
+    assert "postgresql" in stack.exec(
+        "python", "manage.py", "shell", "-c", "from django.db import connection; print(connection.vendor)"
+    )
+
+    # An authenticated API round trip: create a book, then find it in the list.
+    stack.compose(
+        "exec", "-T", "-e", f"DJANGO_SUPERUSER_PASSWORD={ADMIN_PASSWORD}", "web",
+        "python", "manage.py", "createsuperuser", "--noinput", "--username", "admin", "--email", "admin@example.com",
+    )  # fmt: skip
+    headers = obtain_auth_header(stack, answers.get("api_auth", "token"))
+    book = {"title": "Dune", "author": "Frank Herbert", "isbn": "9780441013593"}
+    status, body = fetch(f"{stack.url}/api/books/", book, headers)
+    assert status == 201, body
+    assert json.loads(fetch(f"{stack.url}/api/books/")[1])["results"][0]["title"] == "Dune"
+
+    # The project's own tests, inside the container, against the compose PostgreSQL.
+    output = stack.exec("python", "-m", "pytest", "-p", "no:cacheprovider")
+    assert re.search(r"\d+ passed", output), output
+
+    # Files the container writes into the bind mount belong to the host user.
+    stack.exec("python", "-c", "open('written-in-container.txt', 'w').write('hi')")
+    assert (stack.project / "written-in-container.txt").stat().st_uid == HOST_UID
+
+    # runserver reloads a changed source file from the bind mount.
+    views = stack.project / "config" / "views.py"
+    views.write_text(views.read_text().replace('"status": "ok"', '"status": "reloaded"'))
+    deadline = time.monotonic() + 60
+    while time.monotonic() < deadline:
+        try:
+            if '"reloaded"' in fetch(f"{stack.url}/health/")[1]:
+                break
+        except OSError:
+            pass  # the server is restarting
+        time.sleep(0.5)
+    else:
+        pytest.fail("the development server did not reload config/views.py")
+    views.write_text(views.read_text().replace('"status": "reloaded"', '"status": "ok"'))
+
+    # The database lives in a named volume: it survives down and up.
+    stack.compose("down", "--timeout", "5")
+    stack.up()
+    titles = [book["title"] for book in json.loads(fetch(f"{stack.url}/api/books/")[1])["results"]]
+    assert titles == ["Dune"]
+    stack.compose("down", "--timeout", "5")
+
+
+def check_production_stack(stack: Stack, record_property, slug: str) -> None:
+    stack.compose("build", production=True)
+    record_property("production image MB", round(stack.image_size_mb(f"{slug}:production"), 1))
+    record_property("seconds from up to healthy (production)", round(stack.up(production=True), 1))
+
+    assert fetch(f"{stack.url}/health/")[0] == 200
+    stack.exec("python", "manage.py", "check", "--deploy", "--fail-level", "WARNING", production=True)
+
+    # gunicorn (process 1) and every worker run as a non-root user.
+    command = stack.exec("python", "-c", "print(open('/proc/1/cmdline').read())", production=True)
+    assert "gunicorn" in command
+    uids = stack.exec("python", "-c", PROCESS_UIDS, production=True).split()
+    assert len(uids) >= 3, uids  # the master, its workers, and this command
+    assert "0" not in uids
+
+    # Behind an HTTPS proxy the API and the docs (static files by whitenoise) answer.
+    https = {"X-Forwarded-Proto": "https"}
+    assert fetch(f"{stack.url}/api/", headers=https)[0] == 200
+    status, page = fetch(f"{stack.url}/api/docs/", headers=https)
+    assert status == 200
+    assets = asset_urls(page)
+    assert assets
+    for asset in assets:
+        assert fetch(f"{stack.url}{asset}", headers=https)[0] == 200, asset
