@@ -95,9 +95,6 @@ TRIXIE_POSTGRES = "17"
 
 _apt_updated = False
 _registry_unreachable = False
-# The dockerd this process started: kept referenced so that no ResourceWarning
-# ("subprocess is still running") is raised when the Popen object is collected.
-_children: list[subprocess.Popen[bytes]] = []
 
 
 @dataclasses.dataclass
@@ -246,9 +243,7 @@ def _apt_install(packages: list[str]) -> None:
 
 
 def _pid_alive(pid: int) -> bool:
-    """Return whether the process runs (a zombie, e.g. our own dead child, does not)."""
-    for child in _children:
-        child.poll()  # reaps our own dockerd once it exited
+    """Return whether the process runs (a zombie does not)."""
     try:
         stat = Path(f"/proc/{pid}/stat").read_text()
     except OSError:
@@ -343,7 +338,7 @@ def _clear_stale_daemon() -> None:
     PIDFILE.unlink(missing_ok=True)
 
 
-def _launch_daemon(env: dict[str, str]) -> subprocess.Popen[bytes]:
+def _launch_daemon(env: dict[str, str]) -> int:
     for directory in (DATA_ROOT, LOG_DIR, EXEC_ROOT):
         directory.mkdir(parents=True, exist_ok=True)
     command = [
@@ -354,23 +349,28 @@ def _launch_daemon(env: dict[str, str]) -> subprocess.Popen[bytes]:
         f"--pidfile={PIDFILE}",
     ]
     _log(f"starting {' '.join(command)} (log: {DAEMON_LOG})")
-    with DAEMON_LOG.open("ab") as log:
-        process = subprocess.Popen(
-            command, env=env, stdin=subprocess.DEVNULL, stdout=log, stderr=log, start_new_session=True
-        )
-    _children.append(process)
-    return process
+    # Detached through a shell that exits at once: dockerd belongs to no test
+    # process, so whichever xdist worker finishes last can stop it, and no
+    # Popen object is left to warn about a still-running child at exit.
+    launcher = subprocess.run(
+        ["sh", "-c", 'setsid "$@" >>"$DAEMON_LOG" 2>&1 </dev/null & echo $!', "sh", *command],
+        env={**env, "DAEMON_LOG": str(DAEMON_LOG)},
+        capture_output=True,
+        text=True,
+        check=True,
+    )
+    return int(launcher.stdout.strip())
 
 
-def _wait_ready(process: subprocess.Popen[bytes]) -> None:
+def _wait_ready(pid: int) -> None:
     deadline = time.monotonic() + READY_TIMEOUT
     while time.monotonic() < deadline:
         if _ping(SOCKET):
             return
-        if process.poll() is not None:
-            raise RuntimeError(f"dockerd exited with status {process.returncode} while starting; see {DAEMON_LOG}.")
+        if not _pid_alive(pid):
+            raise RuntimeError(f"dockerd exited while starting; see {DAEMON_LOG}.")
         time.sleep(0.25)
-    process.terminate()
+    os.kill(pid, signal.SIGTERM)
     raise RuntimeError(f"dockerd did not answer on {SOCKET} within {READY_TIMEOUT:.0f} s; see {DAEMON_LOG}.")
 
 

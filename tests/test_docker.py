@@ -19,10 +19,12 @@ import pytest
 from tests.docker_engine import Engine, compose_binary, ensure_image, start_engine
 from tests.helpers import asset_urls, fetch, free_port, images_named
 
-pytestmark = [pytest.mark.docker, pytest.mark.xdist_group("docker")]
+pytestmark = pytest.mark.docker
 
-# Not root and not the default 1000, so the test proves the build argument is used.
-HOST_UID = 1234
+# The host user who owns the project folder. Run as root, the test hands the
+# folder to an id that is neither root nor the default 1000, which proves the
+# build argument is used; otherwise it is the user running the tests.
+HOST_UID = 1234 if os.getuid() == 0 else os.getuid()
 ADMIN_PASSWORD = "a-long-test-password-42"
 
 
@@ -111,9 +113,10 @@ PROCESS_UIDS = (
     "import glob; print(*[open(p).read().split('Uid:')[1].split()[0] for p in glob.glob('/proc/[0-9]*/status')])"
 )
 
+# Each with its own slug, so the image names (slug:dev, slug:production) never clash.
 DOCKER_COMBOS = [
-    pytest.param({}, id="defaults"),
-    pytest.param({"api_auth": "jwt", "license": "none"}, id="drf-jwt"),
+    pytest.param({"project_slug": "docker_defaults"}, id="defaults"),
+    pytest.param({"project_slug": "docker_jwt", "api_auth": "jwt", "license": "none"}, id="drf-jwt"),
 ]
 
 

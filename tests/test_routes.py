@@ -115,6 +115,7 @@ def test_gunicorn_serves_the_production_configuration(default_project):
         opener = urllib.request.build_opener(NoRedirect)
         with pytest.raises(urllib.error.HTTPError) as redirect:
             opener.open(request, timeout=10)
+        redirect.value.close()
         assert redirect.value.code == 301
         assert redirect.value.headers["Location"] == f"https://127.0.0.1:{port}/api/"
 
