@@ -1,9 +1,13 @@
 import os
+import shutil
 from pathlib import Path
 
 import pytest
 
+from tests.docker_engine import install_system_packages
 from tests.helpers import TEMPLATE_DIR
+
+BROWSERS = ["chromium", "chromium-browser", "google-chrome", "google-chrome-stable"]
 
 # The PostgreSQL server the baked projects' tests run against; each bake gets
 # its own database name, so parallel bakes never share data.
@@ -16,6 +20,18 @@ def envs_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
     shared = tmp_path_factory.getbasetemp().parent / "envs"
     shared.mkdir(exist_ok=True)
     return shared
+
+
+@pytest.fixture(scope="session")
+def browser() -> str:
+    """A headless-capable Chromium, installed from Debian's packages where none is."""
+    found = next(filter(None, map(shutil.which, BROWSERS)), None)
+    if not found:
+        install_system_packages(["chromium"])
+        found = shutil.which("chromium")
+    if not found:
+        raise RuntimeError("No Chromium or Chrome found, and installing Debian's chromium did not provide one.")
+    return found
 
 
 @pytest.fixture

@@ -125,14 +125,20 @@ def _log(message: str) -> None:
 
 
 @contextlib.contextmanager
-def _locked() -> Iterator[None]:
-    STATE_DIR.mkdir(parents=True, exist_ok=True)
-    with LOCK_FILE.open("a") as handle:
+def file_lock(path: Path) -> Iterator[None]:
+    """An exclusive lock on ``path``, shared by every process (and xdist worker)."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    with path.open("a") as handle:
         fcntl.flock(handle, fcntl.LOCK_EX)
         try:
             yield
         finally:
             fcntl.flock(handle, fcntl.LOCK_UN)
+
+
+def _locked() -> contextlib.AbstractContextManager[None]:
+    """This module's one lock: engine start and stop, image builds, apt."""
+    return file_lock(LOCK_FILE)
 
 
 def _path_with_system_dirs(path: str) -> str:
@@ -240,6 +246,12 @@ def _apt_install(packages: list[str]) -> None:
             if done.returncode != 0:
                 raise RuntimeError(f"`{' '.join(command)}` failed; see {log}.")
     _apt_updated = True
+
+
+def install_system_packages(packages: list[str]) -> None:
+    """apt-get install for other tests, one dpkg at a time with this module's own installs."""
+    with _locked():
+        _apt_install(packages)
 
 
 def _pid_alive(pid: int) -> bool:

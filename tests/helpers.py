@@ -1,11 +1,11 @@
 """Baking, interpreters, shared environments and commands for the template tests."""
 
-import fcntl
 import glob
 import hashlib
 import json
 import os
 import re
+import secrets
 import shutil
 import socket
 import subprocess
@@ -14,9 +14,9 @@ import tomllib
 import urllib.error
 import urllib.parse
 import urllib.request
-from collections.abc import Iterator
-from contextlib import contextmanager
 from pathlib import Path
+
+from tests.docker_engine import file_lock
 
 TEMPLATE_DIR = Path(__file__).resolve().parent.parent
 
@@ -92,18 +92,6 @@ def run(
     return result
 
 
-@contextmanager
-def file_lock(path: Path) -> Iterator[None]:
-    """An exclusive lock shared by the pytest-xdist workers."""
-    path.parent.mkdir(parents=True, exist_ok=True)
-    with path.open("w") as handle:
-        fcntl.flock(handle, fcntl.LOCK_EX)
-        try:
-            yield
-        finally:
-            fcntl.flock(handle, fcntl.LOCK_UN)
-
-
 def dependency_key(project: Path, python_version: str) -> str:
     """Projects with the same Python and dependencies can share one environment."""
     pyproject = tomllib.loads((project / "pyproject.toml").read_text())
@@ -119,6 +107,17 @@ def sync_environment(project: Path, python_version: str, envs_dir: Path) -> Path
     with file_lock(envs_dir / f"{venv.name}.lock"):
         run([uv(), "sync", "--python", find_python(python_version)], cwd=project, env=env)
     return venv
+
+
+def production_env(venv: Path, **extra: str) -> dict[str, str]:
+    """project_env with production values: DEBUG off and a real secret key."""
+    return project_env(
+        venv,
+        DJANGO_DEBUG="false",
+        DJANGO_SECRET_KEY=secrets.token_urlsafe(50),
+        DJANGO_ALLOWED_HOSTS="example.com",
+        **extra,
+    )
 
 
 def project_env(venv: Path, **extra: str) -> dict[str, str]:

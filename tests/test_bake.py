@@ -16,6 +16,7 @@ from tests.helpers import (
     combo_id,
     files_mentioning,
     leftover_template_tags,
+    production_env,
     project_env,
     run,
     sync_environment,
@@ -61,13 +62,7 @@ def test_baked_project_passes_every_check(bake, envs_dir, combo):
     run([python, "manage.py", "check", "--fail-level", "WARNING"], project, env)
     run([python, "manage.py", "makemigrations", "--check", "--dry-run"], project, env)
 
-    production = project_env(
-        venv,
-        DJANGO_DEBUG="false",
-        DJANGO_SECRET_KEY=secrets.token_urlsafe(50),
-        DJANGO_ALLOWED_HOSTS="example.com",
-        DATABASE_URL=f"{POSTGRES_URL}/production_checks",
-    )
+    production = production_env(venv, DATABASE_URL=f"{POSTGRES_URL}/production_checks")
     run([python, "manage.py", "check", "--deploy", "--fail-level", "WARNING"], project, production)
     run([python, "manage.py", "collectstatic", "--noinput", "--dry-run"], project, production)
 

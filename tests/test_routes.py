@@ -5,8 +5,8 @@ by gunicorn with production settings, and the plain-pip install route.
 """
 
 import json
+import os
 import re
-import secrets
 import subprocess
 import time
 import urllib.error
@@ -17,7 +17,16 @@ from pathlib import Path
 
 import pytest
 
-from tests.helpers import asset_urls, fetch, find_python, free_port, project_env, run, sync_environment
+from tests.helpers import (
+    asset_urls,
+    fetch,
+    find_python,
+    free_port,
+    production_env,
+    project_env,
+    run,
+    sync_environment,
+)
 
 
 @contextmanager
@@ -49,7 +58,16 @@ def default_project(bake, envs_dir):
     return project, venv
 
 
-def test_venv_route_serves_site_api_and_docs(default_project):
+def rendered_dom(browser: str, url: str, profile: Path) -> str:
+    """The page as a browser shows it, after its scripts ran (no network but loopback)."""
+    flags = ["--headless", "--disable-gpu", "--disable-background-networking", "--disable-component-update"]
+    flags += ["--disable-sync", "--no-first-run", f"--user-data-dir={profile}", "--virtual-time-budget=15000"]
+    if os.geteuid() == 0:
+        flags.append("--no-sandbox")  # Chromium refuses to run as root with its sandbox
+    return run([browser, *flags, "--dump-dom", url], profile.parent, timeout=120).stdout
+
+
+def test_venv_route_serves_site_api_and_docs(default_project, browser, tmp_path):
     project, venv = default_project
     env = project_env(venv, DJANGO_SUPERUSER_PASSWORD="a-long-test-password-42")
     python = str(venv / "bin" / "python")
@@ -82,6 +100,13 @@ def test_venv_route_serves_site_api_and_docs(default_project):
             for asset in asset_urls(page):
                 assert fetch(f"{base}{asset}")[0] == 200, asset
 
+        # In a real browser, Swagger UI and ReDoc draw the API from the schema.
+        swagger = rendered_dom(browser, f"{base}/api/docs/", tmp_path / "profile")
+        assert swagger.count('class="opblock opblock-') >= 6, "Swagger UI did not render the operations"
+        assert "/api/books/" in swagger
+        redoc = rendered_dom(browser, f"{base}/api/redoc/", tmp_path / "profile")
+        assert "/api/books/" in redoc, "ReDoc did not render the operations"
+
         # The README's curl round trip, with Python's HTTP client.
         status, token = fetch(f"{base}/api/auth/token/", {"username": "alice", "password": "a-long-test-password-42"})
         assert status == 200
@@ -98,12 +123,8 @@ def test_gunicorn_serves_the_production_configuration(default_project):
     project, venv = default_project
     port = free_port()
     base = f"http://127.0.0.1:{port}"
-    env = project_env(
-        venv,
-        DJANGO_DEBUG="false",
-        DJANGO_SECRET_KEY=secrets.token_urlsafe(50),
-        DJANGO_ALLOWED_HOSTS="127.0.0.1",
-        DATABASE_URL=f"sqlite:///{project / 'production.sqlite3'}",
+    env = production_env(
+        venv, DJANGO_ALLOWED_HOSTS="127.0.0.1", DATABASE_URL=f"sqlite:///{project / 'production.sqlite3'}"
     )
     python = str(venv / "bin" / "python")
     run([python, "manage.py", "migrate"], project, env)
