@@ -145,6 +145,20 @@ def leftover_template_tags(project: Path) -> list[str]:
     return found
 
 
+def blank_line_debris(project: Path) -> list[str]:
+    """Non-Python files with two blank lines in a row, or blank lines at the end.
+
+    Python files are left to `ruff format`; elsewhere such gaps are what
+    template tags leave behind.
+    """
+    found = []
+    for path in sorted(p for p in project.rglob("*") if p.is_file() and p.suffix != ".py" and p.name != "LICENSE"):
+        text = path.read_text(errors="replace")
+        if "\n\n\n" in text or text.endswith("\n\n"):
+            found.append(str(path.relative_to(project)))
+    return found
+
+
 def files_mentioning(project: Path, pattern: str) -> list[str]:
     """Files whose name or text matches `pattern` (case-insensitive)."""
     regex = re.compile(pattern, re.IGNORECASE)

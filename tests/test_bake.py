@@ -12,6 +12,7 @@ import pytest
 from tests.conftest import POSTGRES_URL
 from tests.docker_engine import compose_binary
 from tests.helpers import (
+    blank_line_debris,
     combinations,
     combo_id,
     files_mentioning,
@@ -48,6 +49,7 @@ def test_baked_project_passes_every_check(bake, envs_dir, combo):
     project = bake(project_name="Bake Test", **combo)
 
     assert leftover_template_tags(project) == []
+    assert blank_line_debris(project) == []
     for pattern in unchosen_markers(combo):
         assert files_mentioning(project, pattern) == [], f"unchosen option left a trace ({pattern})"
     assert (project / ".env").is_file()
