@@ -209,3 +209,16 @@ def test_quotes_and_backslashes_in_answers_stay_valid_and_format_clean(tmp_path)
     assert titles, "the API title is the project name, unchanged"
     run([sys.executable, "-m", "ruff", "format", "--check", "."], project)
     assert "Bob&#39;s &#34;Best&#34; Books \\ Co</title>" in (project / "templates/base.html").read_text()
+
+
+def test_baking_needs_no_network(tmp_path):
+    """Bake inside a network namespace with no interface but loopback."""
+    unshare = ["unshare", "--net"] if os.geteuid() == 0 else ["unshare", "--map-root-user", "--net"]
+    probe = subprocess.run([*unshare, "true"], capture_output=True, text=True, check=False)
+    if probe.returncode != 0:
+        pytest.skip(f"cannot make a network namespace here: {probe.stderr.strip()}")
+    cookiecutter_cli = [sys.executable, "-m", "cookiecutter", "--no-input", "-o", str(tmp_path), str(TEMPLATE_DIR)]
+
+    run([*unshare, *cookiecutter_cli], tmp_path)
+
+    assert (tmp_path / "library_project" / ".env").is_file()
