@@ -111,13 +111,12 @@ def sync_environment(project: Path, python_version: str, envs_dir: Path) -> Path
 
 def production_env(venv: Path, **extra: str) -> dict[str, str]:
     """project_env with production values: DEBUG off and a real secret key."""
-    return project_env(
-        venv,
-        DJANGO_DEBUG="false",
-        DJANGO_SECRET_KEY=secrets.token_urlsafe(50),
-        DJANGO_ALLOWED_HOSTS="example.com",
-        **extra,
-    )
+    values = {
+        "DJANGO_DEBUG": "false",
+        "DJANGO_SECRET_KEY": secrets.token_urlsafe(50),
+        "DJANGO_ALLOWED_HOSTS": "example.com",
+    }
+    return project_env(venv, **{**values, **extra})
 
 
 def project_env(venv: Path, **extra: str) -> dict[str, str]:
