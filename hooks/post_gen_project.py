@@ -30,7 +30,7 @@ def unchosen_paths(context: dict[str, str]) -> list[str]:
     """Paths (files or folders) that belong to options the answers turned off."""
     paths: list[str] = []
     if context["use_drf"] != "y":
-        paths.append("api")
+        paths += ["api", "templates/api"]
     else:
         paths += [path for auth, path in AUTH_TEST_FILES.items() if auth != context["api_auth"]]
     if context["example_app"] != "y":

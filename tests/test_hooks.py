@@ -222,3 +222,14 @@ def test_baking_needs_no_network(tmp_path):
     run([*unshare, *cookiecutter_cli], tmp_path)
 
     assert (tmp_path / "library_project" / ".env").is_file()
+
+
+def test_container_and_shell_files_keep_lf_line_endings(tmp_path):
+    """On Windows checkouts too (core.autocrlf), files run inside Linux stay LF."""
+    project = bake_quietly(tmp_path)
+    run(["git", "init", "--quiet"], project)
+    paths = ["Dockerfile", ".dockerignore", "manage.py", "scripts/example.sh"]
+
+    result = run(["git", "-c", "core.autocrlf=true", "check-attr", "eol", "--", *paths], project)
+
+    assert result.stdout.splitlines() == [f"{path}: eol: lf" for path in paths]

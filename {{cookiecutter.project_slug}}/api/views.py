@@ -10,11 +10,11 @@ from rest_framework.reverse import reverse
 @extend_schema(responses={200: OpenApiTypes.OBJECT})
 @api_view(["GET"])
 @permission_classes([permissions.AllowAny])
-def api_root(request: Request, format: str | None = None) -> Response:  # noqa: A002 - DRF's name
+def api_root(request: Request) -> Response:
     """Links to every part of the API."""
 
     def link(name: str) -> str:
-        return reverse(name, request=request, format=format)
+        return reverse(name, request=request)
 
     return Response(
         {

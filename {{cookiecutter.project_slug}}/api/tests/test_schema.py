@@ -1,3 +1,5 @@
+import re
+
 import pytest
 from django.contrib.staticfiles import finders
 from django.core.management import call_command
@@ -38,5 +40,6 @@ def test_docs_pages_use_assets_served_by_this_site(api_client, url_name, asset):
     assert response.status_code == 200
     page = response.content.decode()
     assert f"/static/{asset}" in page
-    assert "cdn" not in page.lower()
+    assert not re.search(r"""(?:src|href)=["']https?://""", page), "the page loads files from another site"
+    assert not re.search(r"jsdelivr|unpkg|cdnjs", page), "the page names a CDN"
     assert finders.find(asset), f"{asset} is not among the static files"
