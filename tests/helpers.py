@@ -159,12 +159,17 @@ def blank_line_debris(project: Path) -> list[str]:
 
 
 def files_mentioning(project: Path, pattern: str) -> list[str]:
-    """Files whose name or text matches `pattern` (case-insensitive)."""
+    """Files whose name or text matches `pattern` (case-insensitive).
+
+    `.env` is skipped: it is `.env.example` (which is searched) plus random
+    secrets, which could spell anything.
+    """
     regex = re.compile(pattern, re.IGNORECASE)
     return sorted(
         str(path.relative_to(project))
         for path in project.rglob("*")
         if path.is_file()
+        and path.name != ".env"
         and (regex.search(str(path.relative_to(project))) or regex.search(path.read_text(errors="replace")))
     )
 
