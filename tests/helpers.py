@@ -20,9 +20,10 @@ from tests.docker_engine import file_lock
 
 TEMPLATE_DIR = Path(__file__).resolve().parent.parent
 
-# Options that change the baked code; every combination is baked and tested.
-PYTHON_VERSIONS = ["3.13", "3.12"]
-API_AUTHS = ["token", "session", "jwt"]
+# The choices of the options that change the baked code, as cookiecutter.json offers them.
+CHOICES = json.loads((TEMPLATE_DIR / "cookiecutter.json").read_text())
+PYTHON_VERSIONS: list[str] = CHOICES["python_version"]
+API_AUTHS: list[str] = CHOICES["api_auth"]
 
 
 def combinations() -> list[dict[str, str]]:
@@ -50,14 +51,6 @@ def combo_id(combo: dict[str, str]) -> str:
     drf = f"drf-{combo['api_auth']}" if combo["use_drf"] == "y" else "nodrf"
     example = "library" if combo["example_app"] == "y" else "noapp"
     return f"py{combo['python_version']}-{drf}-{example}"
-
-
-def uv() -> str:
-    """The uv binary installed with the test dependencies (or on PATH)."""
-    found = shutil.which("uv", path=os.pathsep.join([str(Path(sys.executable).parent), os.environ.get("PATH", "")]))
-    if not found:
-        raise RuntimeError("uv is not installed: run the tests with `uv run pytest` as the README says.")
-    return found
 
 
 def find_python(version: str) -> str:
@@ -105,7 +98,7 @@ def sync_environment(project: Path, python_version: str, envs_dir: Path) -> Path
     env = {**os.environ, "UV_PROJECT_ENVIRONMENT": str(venv)}
     env.pop("VIRTUAL_ENV", None)
     with file_lock(envs_dir / f"{venv.name}.lock"):
-        run([uv(), "sync", "--python", find_python(python_version)], cwd=project, env=env)
+        run([tool("uv"), "sync", "--python", find_python(python_version)], cwd=project, env=env)
     return venv
 
 
