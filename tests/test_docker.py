@@ -25,6 +25,7 @@ pytestmark = pytest.mark.docker
 # folder to an id that is neither root nor the default 1000, which proves the
 # build argument is used; otherwise it is the user running the tests.
 HOST_UID = 1234 if os.getuid() == 0 else os.getuid()
+HOST_GID = 1234 if os.getuid() == 0 else os.getgid()
 ADMIN_PASSWORD = "a-long-test-password-42"
 
 
@@ -95,17 +96,16 @@ class Stack:
 
 def set_env_values(project: Path, **values: str) -> None:
     """Change lines of the baked .env, as a user editing it would."""
-    lines = (project / ".env").read_text().splitlines()
-    lines = [
-        f"{line.split('=')[0]}={values[line.split('=')[0]]}" if line.split("=")[0] in values else line
-        for line in lines
-    ]
+    lines = []
+    for line in (project / ".env").read_text().splitlines():
+        name = line.split("=", 1)[0]
+        lines.append(f"{name}={values[name]}" if name in values else line)
     (project / ".env").write_text("\n".join(lines) + "\n")
 
 
-def chown_tree(path: Path, uid: int) -> None:
+def chown_tree(path: Path, uid: int, gid: int) -> None:
     for item in [path, *path.rglob("*")]:
-        os.chown(item, uid, uid, follow_symlinks=False)
+        os.chown(item, uid, gid, follow_symlinks=False)
 
 
 # The real user id of every process in the container.
@@ -125,9 +125,9 @@ def test_compose_stack_builds_runs_and_passes(bake, engine, record_property, ans
     project = bake(**answers)
     for image in images_named(project, compose_binary()):
         record_property(f"image {image}", ensure_image(engine, image))
-    set_env_values(project, DOCKER_UID=str(HOST_UID), DOCKER_GID=str(HOST_UID))
+    set_env_values(project, DOCKER_UID=str(HOST_UID), DOCKER_GID=str(HOST_GID))
     if os.getuid() == 0:
-        chown_tree(project, HOST_UID)  # a project folder owned by a normal user
+        chown_tree(project, HOST_UID, HOST_GID)  # a project folder owned by a normal user
     stack = Stack(engine, project)
     slug = project.name.replace("_", "-")
     try:
