@@ -69,11 +69,17 @@ def slug_suggestion(slug: str) -> str:
     cleaned = re.sub(r"[^a-z0-9_]+", "_", slug.strip().lower()).strip("_")
     if not cleaned or cleaned[0].isdigit():
         cleaned = f"project_{cleaned}".rstrip("_")
-    if keyword.iskeyword(cleaned) or cleaned in PROJECT_MODULES:
-        cleaned = f"{cleaned}_project"
-    if cleaned in sys.stdlib_module_names:
+    if is_keyword(cleaned) or shadows_a_module(cleaned):
         cleaned = f"{cleaned}_project"
     return cleaned
+
+
+def is_keyword(name: str) -> bool:
+    return keyword.iskeyword(name) or keyword.issoftkeyword(name)
+
+
+def shadows_a_module(name: str) -> bool:
+    return name in sys.stdlib_module_names or name in PROJECT_MODULES
 
 
 def validate_project_slug(slug: str) -> str | None:
@@ -84,9 +90,9 @@ def validate_project_slug(slug: str) -> str | None:
             f"project_slug '{slug}' is not a lowercase ASCII Python identifier "
             f"(letters a-z, digits and underscores, not starting with a digit): {hint}."
         )
-    if keyword.iskeyword(slug) or keyword.issoftkeyword(slug):
+    if is_keyword(slug):
         return f"project_slug '{slug}' is a Python keyword: {hint}."
-    if slug in sys.stdlib_module_names or slug in PROJECT_MODULES:
+    if shadows_a_module(slug):
         return f"project_slug '{slug}' would shadow the '{slug}' module the project or Python imports: {hint}."
     return None
 
