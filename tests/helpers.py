@@ -123,32 +123,39 @@ def project_env(venv: Path, **extra: str) -> dict[str, str]:
 TEMPLATE_TAG = re.compile(r"\{\{|\{%|\{#")
 
 
+def project_texts(project: Path) -> list[tuple[Path, str]]:
+    """Every file of a baked project (path relative to it) with its text, in path order."""
+    return [
+        (path.relative_to(project), path.read_text(errors="replace"))
+        for path in sorted(project.rglob("*"))
+        if path.is_file()
+    ]
+
+
 def leftover_template_tags(project: Path) -> list[str]:
     """Files still holding template syntax or naming the template tool.
 
     Django templates (*.html) legitimately use `{{` and `{%`, so only the
     tool's name is searched for in them.
     """
-    found = []
-    for path in sorted(p for p in project.rglob("*") if p.is_file()):
-        text = path.read_text(errors="replace")
-        if "cookiecutter" in text.lower() or (path.suffix != ".html" and TEMPLATE_TAG.search(text)):
-            found.append(str(path.relative_to(project)))
-    return found
+    return [
+        str(path)
+        for path, text in project_texts(project)
+        if "cookiecutter" in text.lower() or (path.suffix != ".html" and TEMPLATE_TAG.search(text))
+    ]
 
 
 def blank_line_debris(project: Path) -> list[str]:
     """Non-Python files with two blank lines in a row, or blank lines at the end.
 
-    Python files are left to `ruff format`; elsewhere such gaps are what
-    template tags leave behind.
+    Python files are left to `ruff format`, and LICENSE texts are verbatim;
+    elsewhere such gaps are what template tags leave behind.
     """
-    found = []
-    for path in sorted(p for p in project.rglob("*") if p.is_file() and p.suffix != ".py" and p.name != "LICENSE"):
-        text = path.read_text(errors="replace")
-        if "\n\n\n" in text or text.endswith("\n\n"):
-            found.append(str(path.relative_to(project)))
-    return found
+    return [
+        str(path)
+        for path, text in project_texts(project)
+        if path.suffix != ".py" and path.name != "LICENSE" and ("\n\n\n" in text or text.endswith("\n\n"))
+    ]
 
 
 def files_mentioning(project: Path, pattern: str) -> list[str]:
@@ -158,13 +165,11 @@ def files_mentioning(project: Path, pattern: str) -> list[str]:
     secrets, which could spell anything.
     """
     regex = re.compile(pattern, re.IGNORECASE)
-    return sorted(
-        str(path.relative_to(project))
-        for path in project.rglob("*")
-        if path.is_file()
-        and path.name != ".env"
-        and (regex.search(str(path.relative_to(project))) or regex.search(path.read_text(errors="replace")))
-    )
+    return [
+        str(path)
+        for path, text in project_texts(project)
+        if path.name != ".env" and (regex.search(str(path)) or regex.search(text))
+    ]
 
 
 def tool(name: str) -> str:
@@ -209,3 +214,8 @@ def fetch(url: str, data: dict[str, str] | None = None, headers: dict[str, str] 
 def asset_urls(page: str) -> list[str]:
     """The static files a page loads from its own site."""
     return re.findall(r'(?:src|href)="(/static/[^"]+)"', page)
+
+
+def unserved(base_url: str, assets: list[str], headers: dict[str, str] | None = None) -> list[str]:
+    """The assets (site paths) that do not answer 200 at `base_url`."""
+    return [asset for asset in assets if fetch(f"{base_url}{asset}", headers=headers)[0] != 200]

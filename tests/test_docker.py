@@ -17,7 +17,7 @@ from pathlib import Path
 import pytest
 
 from tests.docker_engine import Engine, compose_binary, ensure_image, start_engine
-from tests.helpers import asset_urls, fetch, free_port, images_named
+from tests.helpers import asset_urls, fetch, free_port, images_named, unserved
 
 pytestmark = pytest.mark.docker
 
@@ -229,5 +229,4 @@ def check_production_stack(stack: Stack, record_property, slug: str) -> None:
     assert status == 200
     assets = asset_urls(page)
     assert assets
-    for asset in assets:
-        assert fetch(f"{stack.url}{asset}", headers=https)[0] == 200, asset
+    assert unserved(stack.url, assets, https) == []
