@@ -1,17 +1,17 @@
-"""Finish the project: drop the files of unchosen options and write `.env`.
+"""Finish the project: drop the files of unchosen options, write `.env`, say what next.
 
-Runs inside the new project directory and needs no network.
+Runs inside the new project directory and needs no network. The answers are
+read in main(), so tests can import this module and call its functions.
 """
 
 import json
 import os
 import secrets
+import shlex
 import shutil
 import string
 import sys
 from pathlib import Path
-
-CONTEXT: dict[str, str] = json.loads(r"""{{ cookiecutter | tojson }}""")
 
 # Letters and digits only: compose interpolates `$`, shells expand `$`, `` ` ``,
 # `!` and quotes, and django-environ treats `$` as a reference to another
@@ -19,22 +19,25 @@ CONTEXT: dict[str, str] = json.loads(r"""{{ cookiecutter | tojson }}""")
 SECRET_ALPHABET = string.ascii_letters + string.digits
 SECRET_KEY_LENGTH = 64
 
-AUTH_TEST_FILES = {
-    "token": "api/tests/test_auth_token.py",
-    "session": "api/tests/test_auth_session.py",
-    "jwt": "api/tests/test_auth_jwt.py",
+# The files and folders each answer brings: (option, value) -> paths. Those of
+# the answers not given are removed (with everything below them).
+PATHS_BY_ANSWER: dict[tuple[str, str], list[str]] = {
+    ("use_drf", "y"): ["api", "templates/api"],
+    ("api_auth", "token"): ["api/tests/test_auth_token.py"],
+    ("api_auth", "session"): ["api/tests/test_auth_session.py"],
+    ("api_auth", "jwt"): ["api/tests/test_auth_jwt.py"],
+    ("example_app", "y"): ["library", "api/books.py", "api/tests/test_books.py"],
 }
 
 
 def unchosen_paths(context: dict[str, str]) -> list[str]:
-    """Paths (files or folders) that belong to options the answers turned off."""
-    paths: list[str] = []
-    if context["use_drf"] != "y":
-        paths += ["api", "templates/api"]
-    else:
-        paths += [path for auth, path in AUTH_TEST_FILES.items() if auth != context["api_auth"]]
-    if context["example_app"] != "y":
-        paths += ["library", "api/books.py", "api/tests/test_books.py"]
+    """Paths (files or folders) that belong to answers not given."""
+    paths = [
+        path
+        for (option, value), option_paths in PATHS_BY_ANSWER.items()
+        if context[option] != value
+        for path in option_paths
+    ]
     if context["license"] == "none":
         paths.append("LICENSE")
     return paths
@@ -82,11 +85,23 @@ def write_env_file(project: Path) -> None:
     (project / ".env").write_text("\n".join(lines) + "\n")
 
 
+def next_steps(project: Path) -> str:
+    """Where the project is, and the first command of each way to run it."""
+    return (
+        f"\nYour project is in {project}\n"
+        f"  cd {shlex.quote(str(project))}\n"
+        "  uv sync              # virtual environment (SQLite); README.md goes on from here\n"
+        "  docker compose up    # or containers (PostgreSQL)\n"
+    )
+
+
 def main() -> int:
+    context: dict[str, str] = json.loads(r"""{{ cookiecutter | tojson }}""")
     project = Path.cwd()
-    for path in unchosen_paths(CONTEXT):
+    for path in unchosen_paths(context):
         remove(project / path)
     write_env_file(project)
+    print(next_steps(project))
     return 0
 
 

@@ -2,7 +2,8 @@
 
 Each validator takes one answer and returns an error message, or None when the
 answer is fine. The first error is printed on one line and generation stops;
-cookiecutter then removes the project directory it created.
+cookiecutter then removes the project directory it created. The answers are
+read in main(), so tests can import this module and call each validator.
 """
 
 import json
@@ -13,10 +14,6 @@ import subprocess
 import sys
 from pathlib import Path
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError, available_timezones
-
-# The answers, rendered by cookiecutter as JSON inside a raw string so that
-# quotes or backslashes in an answer cannot break this file.
-CONTEXT: dict[str, str] = json.loads(r"""{{ cookiecutter | tojson }}""")
 
 SLUG_PATTERN = re.compile(r"^[a-z_][a-z0-9_]*$")
 EMAIL_PATTERN = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
@@ -142,7 +139,7 @@ for parent in parents:
 """
 
 
-def remove_created_parents(slug: str) -> None:
+def remove_created_parents(slug: str, output_dir: Path) -> None:
     """Clean up after a slug with a path separator, such as 'a/b'.
 
     cookiecutter creates every directory of such a slug before this hook runs
@@ -152,7 +149,6 @@ def remove_created_parents(slug: str) -> None:
     relative = Path(slug)
     if relative.is_absolute() or ".." in relative.parts or len(relative.parts) < 2:
         return
-    output_dir = Path(CONTEXT["_output_dir"])
     parents = [str(output_dir / parent) for parent in relative.parents if parent != Path(".")]
     subprocess.Popen(
         [sys.executable, "-c", CLEANUP_SCRIPT, os.getcwd(), *parents],
@@ -164,11 +160,14 @@ def remove_created_parents(slug: str) -> None:
 
 
 def main() -> int:
+    # The answers, rendered by cookiecutter as JSON inside a raw string so that
+    # quotes or backslashes in an answer cannot break this file.
+    context: dict[str, str] = json.loads(r"""{{ cookiecutter | tojson }}""")
     for answer, validate in VALIDATORS.items():
-        error = validate(CONTEXT[answer])
+        error = validate(context[answer])
         if error:
             print(f"ERROR: {error}", file=sys.stderr)
-            remove_created_parents(CONTEXT["project_slug"])
+            remove_created_parents(context["project_slug"], Path(context["_output_dir"]))
             return 1
     return 0
 

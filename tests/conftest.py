@@ -1,11 +1,14 @@
 import os
 import shutil
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
+from cookiecutter.main import cookiecutter
 
-from tests.docker_engine import install_system_packages
 from tests.helpers import TEMPLATE_DIR
+from tests.options import Combo, combo_id
+from tools.docker_engine import install_system_packages
 
 BROWSERS = ["chromium", "chromium-browser", "google-chrome", "google-chrome-stable"]
 
@@ -45,6 +48,29 @@ def bake(cookies):
         return Path(result.project_path)
 
     return _bake
+
+
+@pytest.fixture(scope="session")
+def baked(tmp_path_factory: pytest.TempPathFactory) -> Callable[[str, Combo], Path]:
+    """Bake a combination once per purpose ("fast", "slow", ...) and share it between tests.
+
+    Tests of one combination run in one xdist worker (their xdist_group), so
+    each project is baked once. A purpose keeps read-only scans away from
+    projects that other tests write into (databases, caches).
+    """
+    projects: dict[tuple[str, str], Path] = {}
+
+    def _baked(purpose: str, combo: Combo) -> Path:
+        key = (purpose, combo_id(combo))
+        if key not in projects:
+            output = tmp_path_factory.mktemp(f"{purpose}-{key[1]}")
+            answers = {"project_name": "Bake Test", **combo}
+            projects[key] = Path(
+                cookiecutter(str(TEMPLATE_DIR), no_input=True, extra_context=answers, output_dir=str(output))
+            )
+        return projects[key]
+
+    return _baked
 
 
 def pytest_terminal_summary(terminalreporter, exitstatus, config):

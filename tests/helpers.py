@@ -2,6 +2,7 @@
 
 import glob
 import hashlib
+import importlib.util
 import json
 import os
 import re
@@ -15,42 +16,12 @@ import urllib.error
 import urllib.parse
 import urllib.request
 from pathlib import Path
+from types import ModuleType
 
-from tests.docker_engine import file_lock
+import pytest
 
-TEMPLATE_DIR = Path(__file__).resolve().parent.parent
-
-# The choices of the options that change the baked code, as cookiecutter.json offers them.
-CHOICES = json.loads((TEMPLATE_DIR / "cookiecutter.json").read_text())
-PYTHON_VERSIONS: list[str] = CHOICES["python_version"]
-API_AUTHS: list[str] = CHOICES["api_auth"]
-
-
-def combinations() -> list[dict[str, str]]:
-    """Every supported combination of the options that change code."""
-    combos = []
-    for python_version in PYTHON_VERSIONS:
-        for example_app in ["y", "n"]:
-            for api_auth in API_AUTHS:
-                combos.append(
-                    {
-                        "python_version": python_version,
-                        "use_drf": "y",
-                        "api_auth": api_auth,
-                        "example_app": example_app,
-                    }
-                )
-            # Without DRF the api_auth answer is ignored, so one value covers it.
-            combos.append(
-                {"python_version": python_version, "use_drf": "n", "api_auth": "token", "example_app": example_app}
-            )
-    return combos
-
-
-def combo_id(combo: dict[str, str]) -> str:
-    drf = f"drf-{combo['api_auth']}" if combo["use_drf"] == "y" else "nodrf"
-    example = "library" if combo["example_app"] == "y" else "noapp"
-    return f"py{combo['python_version']}-{drf}-{example}"
+from tests.options import TEMPLATE_DIR, Combo, combo_id
+from tools.docker_engine import file_lock
 
 
 def find_python(version: str) -> str:
@@ -219,3 +190,21 @@ def asset_urls(page: str) -> list[str]:
 def unserved(base_url: str, assets: list[str], headers: dict[str, str] | None = None) -> list[str]:
     """The assets (site paths) that do not answer 200 at `base_url`."""
     return [asset for asset in assets if fetch(f"{base_url}{asset}", headers=headers)[0] != 200]
+
+
+def combo_params(combos: list[Combo], group: str) -> list:
+    """pytest parameters for combinations, each with its own id and xdist group."""
+    return [
+        pytest.param(combo, id=combo_id(combo), marks=pytest.mark.xdist_group(f"{group}-{combo_id(combo)}"))
+        for combo in combos
+    ]
+
+
+def load_hook(name: str) -> ModuleType:
+    """A hook script as a module, unrendered: its functions can be called directly."""
+    spec = importlib.util.spec_from_file_location(f"hooks_{name}", TEMPLATE_DIR / "hooks" / f"{name}.py")
+    if spec is None or spec.loader is None:
+        raise RuntimeError(f"hooks/{name}.py cannot be loaded")
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module

@@ -16,8 +16,9 @@ from pathlib import Path
 
 import pytest
 
-from tests.docker_engine import Engine, compose_binary, ensure_image, start_engine
-from tests.helpers import asset_urls, fetch, free_port, images_named, unserved
+from tests.helpers import asset_urls, combo_params, fetch, free_port, images_named, unserved
+from tests.options import Combo, combo_id, container_combinations
+from tools.docker_engine import Engine, compose_binary, ensure_image, start_engine
 
 pytestmark = pytest.mark.docker
 
@@ -113,16 +114,15 @@ PROCESS_UIDS = (
     "import glob; print(*[open(p).read().split('Uid:')[1].split()[0] for p in glob.glob('/proc/[0-9]*/status')])"
 )
 
-# Each with its own slug, so the image names (slug:dev, slug:production) never clash.
-DOCKER_COMBOS = [
-    pytest.param({"project_slug": "docker_defaults"}, id="defaults"),
-    pytest.param({"project_slug": "docker_jwt", "api_auth": "jwt", "license": "none"}, id="drf-jwt"),
-]
+
+def docker_slug(combo: Combo) -> str:
+    """Each combination its own slug, so the image names (slug:dev, slug:production) never clash."""
+    return "docker_" + re.sub(r"[^a-z0-9]+", "_", combo_id(combo))
 
 
-@pytest.mark.parametrize("answers", DOCKER_COMBOS)
-def test_compose_stack_builds_runs_and_passes(bake, engine, record_property, answers):
-    project = bake(**answers)
+@pytest.mark.parametrize("combo", combo_params(container_combinations(), "docker"))
+def test_compose_stack_builds_runs_and_passes(bake, engine, record_property, combo):
+    project = bake(project_slug=docker_slug(combo), **combo)
     for image in images_named(project, compose_binary()):
         record_property(f"image {image}", ensure_image(engine, image))
     set_env_values(project, DOCKER_UID=str(HOST_UID), DOCKER_GID=str(HOST_GID))
@@ -131,7 +131,7 @@ def test_compose_stack_builds_runs_and_passes(bake, engine, record_property, ans
     stack = Stack(engine, project)
     slug = project.name.replace("_", "-")
     try:
-        check_development_stack(stack, record_property, answers)
+        check_development_stack(stack, record_property, combo)
         check_production_stack(stack, record_property, slug)
     finally:
         stack.teardown()
@@ -170,7 +170,7 @@ def check_development_stack(stack: Stack, record_property, answers: dict[str, st
         "exec", "-T", "-e", f"DJANGO_SUPERUSER_PASSWORD={ADMIN_PASSWORD}", "web",
         "python", "manage.py", "createsuperuser", "--noinput", "--username", "admin", "--email", "admin@example.com",
     )  # fmt: skip
-    headers = obtain_auth_header(stack, answers.get("api_auth", "token"))
+    headers = obtain_auth_header(stack, answers["api_auth"])
     book = {"title": "Dune", "author": "Frank Herbert", "isbn": "9780441013593"}
     status, body = fetch(f"{stack.url}/api/books/", book, headers)
     assert status == 201, body

@@ -14,40 +14,73 @@ import pytest
 from cookiecutter.exceptions import FailedHookException
 from cookiecutter.main import cookiecutter
 
-from tests.helpers import TEMPLATE_DIR, run
+from tests.helpers import TEMPLATE_DIR, load_hook, run
+
+PRE_GEN = load_hook("pre_gen_project")
+POST_GEN = load_hook("post_gen_project")
 
 BAD_ANSWERS = [
-    ({"project_name": ""}, "project_name is blank"),
-    ({"project_name": "   "}, "project_name is blank"),
-    ({"project_name": "  ", "project_slug": "spaces"}, "project_name is blank"),
-    ({"project_slug": "My Project"}, "project_slug 'My Project' is not a lowercase ASCII Python identifier"),
-    ({"project_slug": "1st_project"}, "project_slug '1st_project' is not a lowercase ASCII Python identifier"),
-    ({"project_slug": "café"}, "project_slug 'café' is not a lowercase ASCII Python identifier"),
-    ({"project_slug": "my-project"}, "try 'my_project'"),
-    ({"project_slug": "class"}, "project_slug 'class' is a Python keyword"),
-    ({"project_slug": "match"}, "project_slug 'match' is a Python keyword"),
-    ({"project_slug": "django"}, "project_slug 'django' would shadow the 'django' module"),
-    ({"project_slug": "rest_framework"}, "would shadow the 'rest_framework' module"),
-    ({"project_slug": "config"}, "would shadow the 'config' module"),
-    ({"project_slug": "test"}, "would shadow the 'test' module"),
-    ({"project_slug": "os"}, "would shadow the 'os' module"),
-    ({"project_slug": "site"}, "would shadow the 'site' module"),
-    ({"project_slug": "library"}, "would shadow the 'library' module"),
-    ({"email": "not-an-email"}, "email 'not-an-email' does not look like an email address"),
-    ({"email": "me@localhost"}, "email 'me@localhost' does not look like an email address"),
-    ({"timezone": "Mars/Olympus_Mons"}, "timezone 'Mars/Olympus_Mons' is not a known IANA time zone"),
-    ({"timezone": "../../etc/passwd"}, "is not a known IANA time zone"),
+    ("project_name", "", "project_name is blank"),
+    ("project_name", "   ", "project_name is blank"),
+    ("project_slug", "My Project", "project_slug 'My Project' is not a lowercase ASCII Python identifier"),
+    ("project_slug", "1st_project", "project_slug '1st_project' is not a lowercase ASCII Python identifier"),
+    ("project_slug", "café", "project_slug 'café' is not a lowercase ASCII Python identifier"),
+    ("project_slug", "my-project", "try 'my_project'"),
+    ("project_slug", "outer/inner", "is not a lowercase ASCII Python identifier"),
+    ("project_slug", "class", "project_slug 'class' is a Python keyword"),
+    ("project_slug", "match", "project_slug 'match' is a Python keyword: try 'match_project'"),
+    ("project_slug", "django", "project_slug 'django' would shadow the 'django' module"),
+    ("project_slug", "rest_framework", "would shadow the 'rest_framework' module"),
+    ("project_slug", "config", "would shadow the 'config' module"),
+    ("project_slug", "test", "would shadow the 'test' module"),
+    ("project_slug", "os", "would shadow the 'os' module"),
+    ("project_slug", "site", "would shadow the 'site' module"),
+    ("project_slug", "library", "would shadow the 'library' module"),
+    ("email", "not-an-email", "email 'not-an-email' does not look like an email address"),
+    ("email", "me@localhost", "email 'me@localhost' does not look like an email address"),
+    ("timezone", "Mars/Olympus_Mons", "timezone 'Mars/Olympus_Mons' is not a known IANA time zone"),
+    ("timezone", "../../etc/passwd", "is not a known IANA time zone"),
 ]
+GOOD_ANSWERS = [
+    ("project_name", "Library Project"),
+    ("project_slug", "library_project"),
+    ("project_slug", "_private2"),
+    ("email", "ada@example.com"),
+    ("timezone", "Europe/Paris"),
+    ("timezone", "UTC"),
+]
+
+
+@pytest.mark.parametrize(("answer", "value", "message"), BAD_ANSWERS, ids=[f"{a}={v!r}" for a, v, _ in BAD_ANSWERS])
+def test_validator_refuses_a_bad_answer_in_one_line(answer, value, message):
+    error = PRE_GEN.VALIDATORS[answer](value)
+
+    assert error is not None
+    assert message in error
+    assert "\n" not in error
+
+
+@pytest.mark.parametrize(("answer", "value"), GOOD_ANSWERS, ids=[f"{a}={v!r}" for a, v in GOOD_ANSWERS])
+def test_validator_accepts_a_good_answer(answer, value):
+    assert PRE_GEN.VALIDATORS[answer](value) is None
 
 
 def bake_quietly(output_dir: Path, **answers: str) -> Path:
     return Path(cookiecutter(str(TEMPLATE_DIR), no_input=True, extra_context=answers, output_dir=str(output_dir)))
 
 
-@pytest.mark.parametrize(("answers", "message"), BAD_ANSWERS, ids=[str(a) for a, _ in BAD_ANSWERS])
-def test_bad_answer_is_refused_with_one_clear_line(tmp_path, capfd, answers, message):
+# One bad answer per validator, through cookiecutter: the hook is wired to each.
+WIRED = [
+    (answer, value, message)
+    for answer, value, message in BAD_ANSWERS
+    if value in {"", "my-project", "me@localhost", "Mars/Olympus_Mons"}
+]
+
+
+@pytest.mark.parametrize(("answer", "value", "message"), WIRED, ids=[a for a, _, _ in WIRED])
+def test_bad_answer_stops_generation_with_one_clear_line(tmp_path, capfd, answer, value, message):
     with pytest.raises(FailedHookException):
-        bake_quietly(tmp_path, **answers)
+        bake_quietly(tmp_path, **{answer: value})
 
     errors = capfd.readouterr().err.strip().splitlines()
     assert len(errors) == 1, errors
@@ -91,6 +124,19 @@ def test_command_line_prints_the_hook_message_and_writes_nothing(tmp_path):
         in result.stderr
     )
     assert list(tmp_path.iterdir()) == []
+
+
+def test_next_steps_name_the_folder_and_the_first_command_of_each_route(tmp_path):
+    result = run(
+        [sys.executable, "-m", "cookiecutter", "--no-input", "-o", str(tmp_path), str(TEMPLATE_DIR)], tmp_path
+    )
+
+    lines = [line.strip() for line in result.stdout.strip().splitlines()]
+    assert lines[0] == f"Your project is in {tmp_path / 'library_project'}"
+    assert lines[1] == f"cd {tmp_path / 'library_project'}"
+    assert lines[2].startswith("uv sync ")
+    assert lines[3].startswith("docker compose up ")
+    assert len(lines) == 4
 
 
 def secret_key(project: Path) -> str:

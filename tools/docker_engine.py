@@ -1,6 +1,6 @@
 """A Docker engine and base images for the container tests, with no registry.
 
-Used by the pytest fixtures; stdlib only.  ``start_engine()`` returns an
+Test infrastructure, used by the tests' `engine` fixture; stdlib only.  ``start_engine()`` returns an
 :class:`Engine` whose ``env`` runs ``docker`` and ``docker compose``:
 
 * If a Docker engine already answers ``docker info`` with the caller's
@@ -23,13 +23,15 @@ CLI has no compose plugin: its binary is linked into a private
 ``ensure_image(engine, name)`` makes an image exist under exactly ``name``:
 already present, pulled, or built here as a stand-in (``python:3.13-slim``,
 ``postgres:17``, ``ghcr.io/astral-sh/uv:X.Y.Z``) from a Debian trixie root made
-once per machine with debootstrap.  Engine start and image builds are
-serialized across processes with ``fcntl.flock``.
+once per machine with debootstrap from the Debian archive apt uses here.  Each
+stand-in is labelled with the hash of its own recipe and rebuilt when that
+recipe changes.  Engine start and image builds are serialized across processes
+with ``fcntl.flock``.
 
 Command line::
 
-    eval "$(python tests/docker_engine.py prepare)"  # engine + images
-    python tests/docker_engine.py stop
+    eval "$(python -m tools.docker_engine prepare)"  # engine + images
+    python -m tools.docker_engine stop
 """
 
 from __future__ import annotations
@@ -39,22 +41,19 @@ import dataclasses
 import fcntl
 import hashlib
 import importlib.util
-import json
 import os
-import platform
 import re
 import shutil
 import signal
 import socket
-import ssl
 import subprocess
 import sys
 import tempfile
 import time
-import urllib.request
-import zipfile
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
+
+from tools.machine import debian_mirror
 
 # Fixed paths on purpose: every pytest-xdist worker and every run must find the
 # same daemon, lock and image cache.
@@ -72,7 +71,6 @@ EXEC_ROOT = RUN_DIR / "exec"
 HOLDERS = RUN_DIR / "holders"
 
 BASE_IMAGE = "template-tests/trixie-base"
-DEBIAN_MIRROR = "http://deb.debian.org/debian"
 READY_TIMEOUT = 60.0
 STOP_TIMEOUT = 30.0
 PULL_TIMEOUT = 30.0
@@ -429,19 +427,29 @@ def _image_present(engine: Engine, name: str) -> bool:
     return _run(["docker", "image", "inspect", name], engine.env, 60).returncode == 0
 
 
-# Stand-ins carry the hash of the recipes that made them: a stand-in built by
-# an older version of this module is rebuilt rather than trusted.
+# Each stand-in carries the hash of its own recipe (its Dockerfile and the
+# files copied into it): one whose recipe has changed since is rebuilt.
 RECIPE_LABEL = "template-tests.recipe"
-RECIPE_HASH = hashlib.sha256(Path(__file__).read_bytes()).hexdigest()[:16]
+
+
+def _recipe_hash(context: Path) -> str:
+    """The hash of a build context: every file's path and contents."""
+    digest = hashlib.sha256()
+    for path in sorted(item for item in context.rglob("*") if item.is_file()):
+        digest.update(str(path.relative_to(context)).encode() + b"\0" + path.read_bytes() + b"\0")
+    return digest.hexdigest()[:16]
 
 
 def _stale_stand_in(engine: Engine, name: str) -> bool:
-    """An image this module built from recipes that have changed since."""
+    """A stand-in whose recipe has changed since it was built."""
     labels = [STANDIN_LABEL.split("=")[0], RECIPE_LABEL]
     template = " ".join(f'{{{{ index .Config.Labels "{label}" }}}}' for label in labels)
     result = _run(["docker", "image", "inspect", "--format", template, name], engine.env, 60)
     stand_in, _, recipe = result.stdout.strip().partition(" ")
-    return stand_in == "true" and recipe != RECIPE_HASH
+    if stand_in != "true":
+        return False
+    with tempfile.TemporaryDirectory() as scratch:
+        return recipe != _recipe_hash(_write_recipe(_recipe(name), Path(scratch)))
 
 
 def _try_pull(engine: Engine, name: str) -> bool:
@@ -481,7 +489,7 @@ def _make_base_tarball() -> None:
             "--variant=minbase",
             "trixie",
             str(root),
-            DEBIAN_MIRROR,
+            debian_mirror(),
         ]
         _run_logged(command, _base_env(), log, "debootstrap of Debian trixie")
         for cache in ("var/cache/apt/archives", "var/lib/apt/lists"):
@@ -503,11 +511,11 @@ def _ensure_base(engine: Engine) -> None:
     _run_logged(command, engine.env, _build_log(BASE_IMAGE), f"docker import {BASE_IMAGE}")
 
 
-def _docker_build(engine: Engine, name: str, context: Path) -> None:
+def _docker_build(engine: Engine, name: str, context: Path, recipe_hash: str) -> None:
     env = {**engine.env, "DOCKER_BUILDKIT": "0"}
     command = [
         "docker", "build", "--network=host", "--label", STANDIN_LABEL,
-        "--label", f"{RECIPE_LABEL}={RECIPE_HASH}", "-t", name, str(context),
+        "--label", f"{RECIPE_LABEL}={recipe_hash}", "-t", name, str(context),
     ]  # fmt: skip
     _run_logged(command, env, _build_log(name), f"building stand-in image {name}")
 
@@ -539,23 +547,6 @@ ENV PATH=/usr/local/bin:/usr/local/sbin:/usr/sbin:/usr/bin:/sbin:/bin \\
     REQUESTS_CA_BUNDLE=/etc/ssl/certs/ca-certificates.crt
 CMD ["python3"]
 """
-
-
-def _build_python(engine: Engine, name: str, version: str) -> None:
-    if version != TRIXIE_PYTHON:
-        raise RuntimeError(
-            f"No stand-in can be built for {name} here: no registry is reachable and "
-            f"Debian trixie only ships Python {TRIXIE_PYTHON}."
-        )
-    _ensure_base(engine)
-    with tempfile.TemporaryDirectory() as scratch:
-        context = Path(scratch)
-        (context / "ca").mkdir()
-        for certificate in CA_DIR.rglob("*.crt"):
-            shutil.copy(certificate, context / "ca" / certificate.name)
-        dockerfile = PYTHON_DOCKERFILE.format(base=BASE_IMAGE, version=version)
-        (context / "Dockerfile").write_text(dockerfile)
-        _docker_build(engine, name, context)
 
 
 POSTGRES_DOCKERFILE = """\
@@ -642,87 +633,104 @@ exec "$@"
 """
 
 
-def _build_postgres(engine: Engine, name: str, version: str) -> None:
-    if version != TRIXIE_POSTGRES:
-        raise RuntimeError(
-            f"No stand-in can be built for {name} here: no registry is reachable and "
-            f"Debian trixie only ships PostgreSQL {TRIXIE_POSTGRES}."
+UV_DOCKERFILE = """\
+FROM scratch
+# uv {version}, the binaries of its wheel.
+COPY uv uvx /
+ENTRYPOINT ["/uv"]
+"""
+
+
+def _uv_binaries(version: str, context: Path) -> None:
+    """Put the uv and uvx binaries of this version into the build context.
+
+    The ones installed beside this Python when the version matches; otherwise
+    uv installs that version's wheel from the package index it is configured with.
+    """
+    here = Path(sys.executable).parent
+    installed = _run([str(here / "uv"), "--version"], _base_env(), 30) if (here / "uv").exists() else None
+    if installed and installed.stdout.split()[1:2] == [version]:
+        source = here
+    else:
+        _log(f"installing the uv {version} wheel to take its binaries")
+        target = context / "wheel"
+        uv = shutil.which("uv") or str(here / "uv")
+        command = [uv, "pip", "install", "--quiet", "--no-deps", "--target", str(target), f"uv=={version}"]
+        _run_logged(command, _base_env(), _build_log(f"uv-{version}-wheel"), f"installing uv {version}")
+        source = target / "bin"
+    for binary in ("uv", "uvx"):
+        shutil.copy(source / binary, context / binary)
+    shutil.rmtree(context / "wheel", ignore_errors=True)
+
+
+@dataclasses.dataclass(frozen=True)
+class Recipe:
+    """A stand-in image: the files of its build context, and what it needs first.
+
+    ``files`` are hashed into the image's recipe label; ``payload`` adds files the
+    recipe already determines (such as a pinned binary), so they are not hashed.
+    """
+
+    files: dict[str, str]
+    executables: tuple[str, ...] = ()
+    needs_base: bool = True
+    payload: Callable[[Path], None] | None = None
+
+
+def _recipe(name: str) -> Recipe:
+    if match := PYTHON_TAG.match(name):
+        if match["version"] != TRIXIE_PYTHON:
+            raise RuntimeError(
+                f"No stand-in can be built for {name} here: no registry is reachable and "
+                f"Debian trixie only ships Python {TRIXIE_PYTHON}."
+            )
+        certificates = {f"ca/{cert.name}": cert.read_text() for cert in sorted(CA_DIR.rglob("*.crt"))}
+        dockerfile = PYTHON_DOCKERFILE.format(base=BASE_IMAGE, version=match["version"])
+        # An empty ca/ still has to exist for COPY.
+        return Recipe(files={"Dockerfile": dockerfile, "ca/.keep": "", **certificates})
+    if match := POSTGRES_TAG.match(name):
+        if match["version"] != TRIXIE_POSTGRES:
+            raise RuntimeError(
+                f"No stand-in can be built for {name} here: no registry is reachable and "
+                f"Debian trixie only ships PostgreSQL {TRIXIE_POSTGRES}."
+            )
+        dockerfile = POSTGRES_DOCKERFILE.format(base=BASE_IMAGE, version=match["version"])
+        return Recipe(
+            files={"Dockerfile": dockerfile, "docker-entrypoint.sh": POSTGRES_ENTRYPOINT},
+            executables=("docker-entrypoint.sh",),
         )
-    _ensure_base(engine)
-    with tempfile.TemporaryDirectory() as scratch:
-        context = Path(scratch)
-        entrypoint = context / "docker-entrypoint.sh"
-        entrypoint.write_text(POSTGRES_ENTRYPOINT)
-        entrypoint.chmod(0o755)
-        (context / "Dockerfile").write_text(POSTGRES_DOCKERFILE.format(base=BASE_IMAGE, version=version))
-        _docker_build(engine, name, context)
+    if match := UV_TAG.match(name):
+        version = match["version"]
+        return Recipe(
+            files={"Dockerfile": UV_DOCKERFILE.format(version=version)},
+            needs_base=False,
+            payload=lambda context: _uv_binaries(version, context),
+        )
+    raise RuntimeError(
+        f"Image {name} is not present, cannot be pulled, and this module has no stand-in recipe for it."
+    )
 
 
-def _ssl_context() -> ssl.SSLContext:
-    for variable in ("SSL_CERT_FILE", "PIP_CERT", "REQUESTS_CA_BUNDLE"):
-        cafile = os.environ.get(variable)
-        if cafile and Path(cafile).is_file():
-            return ssl.create_default_context(cafile=cafile)
-    system = Path("/etc/ssl/certs/ca-certificates.crt")
-    return ssl.create_default_context(cafile=str(system) if system.is_file() else None)
-
-
-PYPI_SIMPLE = "https://pypi.org/simple"
-
-
-def _fetch(url: str, accept: str = "*/*") -> bytes:
-    if not url.startswith("https://"):
-        raise RuntimeError(f"Refusing to download {url}: only https URLs are expected.")
-    request = urllib.request.Request(url, headers={"Accept": accept})  # noqa: S310 (https only)
-    try:
-        with urllib.request.urlopen(request, timeout=120, context=_ssl_context()) as response:  # noqa: S310
-            data: bytes = response.read()
-    except OSError as error:  # URLError and HTTPError are OSErrors
-        raise RuntimeError(f"Downloading {url} failed: {error}.") from error
-    return data
-
-
-def _uv_wheel(version: str) -> bytes:
-    """Download the manylinux uv wheel of this version from PyPI, checking its sha256."""
-    machine = {"amd64": "x86_64", "arm64": "aarch64"}.get(platform.machine(), platform.machine())
-    index = _fetch(f"{PYPI_SIMPLE}/uv/", "application/vnd.pypi.simple.v1+json")
-    for entry in json.loads(index)["files"]:
-        filename: str = entry["filename"]
-        if filename.startswith(f"uv-{version}-") and "manylinux" in filename and filename.endswith(f"_{machine}.whl"):
-            wheel = _fetch(entry["url"])
-            if hashlib.sha256(wheel).hexdigest() != entry["hashes"]["sha256"]:
-                raise RuntimeError(f"The sha256 of {filename} from PyPI does not match.")
-            return wheel
-    raise RuntimeError(f"PyPI has no manylinux {machine} wheel of uv {version}.")
-
-
-def _build_uv(engine: Engine, name: str, version: str) -> None:
-    _log(f"downloading the uv {version} wheel from PyPI")
-    with tempfile.TemporaryDirectory() as scratch:
-        context = Path(scratch)
-        wheel = context / "uv.whl"
-        wheel.write_bytes(_uv_wheel(version))
-        with zipfile.ZipFile(wheel) as archive:
-            for binary in ("uv", "uvx"):
-                member = f"uv-{version}.data/scripts/{binary}"
-                (context / binary).write_bytes(archive.read(member))
-                (context / binary).chmod(0o755)
-        wheel.unlink()
-        (context / "Dockerfile").write_text('FROM scratch\nCOPY uv uvx /\nENTRYPOINT ["/uv"]\n')
-        _docker_build(engine, name, context)
+def _write_recipe(recipe: Recipe, context: Path) -> Path:
+    for relative, text in recipe.files.items():
+        path = context / relative
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(text)
+        if relative in recipe.executables:
+            path.chmod(0o755)
+    return context
 
 
 def _build_stand_in(engine: Engine, name: str) -> None:
-    if match := PYTHON_TAG.match(name):
-        _build_python(engine, name, match["version"])
-    elif match := POSTGRES_TAG.match(name):
-        _build_postgres(engine, name, match["version"])
-    elif match := UV_TAG.match(name):
-        _build_uv(engine, name, match["version"])
-    else:
-        raise RuntimeError(
-            f"Image {name} is not present, cannot be pulled, and this module has no stand-in recipe for it."
-        )
+    recipe = _recipe(name)
+    if recipe.needs_base:
+        _ensure_base(engine)
+    with tempfile.TemporaryDirectory() as scratch:
+        context = _write_recipe(recipe, Path(scratch))
+        recipe_hash = _recipe_hash(context)
+        if recipe.payload:
+            recipe.payload(context)
+        _docker_build(engine, name, context, recipe_hash)
 
 
 def ensure_image(engine: Engine, name: str) -> str:

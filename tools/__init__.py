@@ -1,0 +1,1 @@
+"""Test infrastructure: a Docker engine and stand-in images, the machine's own settings, locks."""
