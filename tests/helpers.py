@@ -57,10 +57,10 @@ def run(
 
 
 def dependency_key(project: Path, python_version: str) -> str:
-    """Projects with the same Python and dependencies can share one environment."""
+    """Projects with the same Python and locked packages can share one environment."""
     pyproject = tomllib.loads((project / "pyproject.toml").read_text())
-    deps = sorted(pyproject["project"]["dependencies"]) + sorted(pyproject["dependency-groups"]["dev"])
-    return hashlib.sha256("\n".join([python_version, *deps]).encode()).hexdigest()[:16]
+    locked = (project / "uv.lock").read_text().replace(pyproject["project"]["name"], "project")
+    return hashlib.sha256(f"{python_version}\n{locked}".encode()).hexdigest()[:16]
 
 
 def sync_environment(project: Path, python_version: str, envs_dir: Path) -> Path:
@@ -69,7 +69,7 @@ def sync_environment(project: Path, python_version: str, envs_dir: Path) -> Path
     env = {**os.environ, "UV_PROJECT_ENVIRONMENT": str(venv)}
     env.pop("VIRTUAL_ENV", None)
     with file_lock(envs_dir / f"{venv.name}.lock"):
-        run([tool("uv"), "sync", "--python", find_python(python_version)], cwd=project, env=env)
+        run([tool("uv"), "sync", "--locked", "--python", find_python(python_version)], cwd=project, env=env)
     return venv
 
 
@@ -91,7 +91,8 @@ def project_env(venv: Path, **extra: str) -> dict[str, str]:
     return env
 
 
-TEMPLATE_TAG = re.compile(r"\{\{|\{%|\{#")
+# `${{ ... }}` is a GitHub Actions expression, not a template leftover.
+TEMPLATE_TAG = re.compile(r"(?<!\$)\{\{|\{%|\{#")
 
 
 def project_texts(project: Path) -> list[tuple[Path, str]]:

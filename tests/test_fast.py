@@ -4,6 +4,12 @@ Each check is its own test over one shared bake of the combination, so a
 failure never hides the checks after it.
 """
 
+import functools
+import os
+import subprocess
+import tempfile
+from pathlib import Path
+
 import pytest
 
 from tests.helpers import (
@@ -16,6 +22,7 @@ from tests.helpers import (
     tool,
 )
 from tests.options import every_combination, unchosen_traces
+from tools import locks
 from tools.docker_engine import compose_binary
 
 pytestmark = pytest.mark.parametrize("combo", combo_params(every_combination(), "fast"))
@@ -79,6 +86,75 @@ def test_compose_development_configuration_is_valid(project):
 
 def test_compose_production_configuration_is_valid(project):
     run([str(compose_binary()), "-f", "compose.yaml", "config", "--quiet"], project)
+
+
+def test_lock_matches_the_requirements(project):
+    assert lock_errors(*lock_inputs(project)) == "", f"the bake's uv.lock is stale: run `{locks.COMMAND}`."
+
+
+@pytest.mark.parametrize("name", list(locks.EXPORTS))
+def test_requirements_file_is_exported_from_the_lock(project, name):
+    exported = exported_text(*lock_inputs(project), name)
+
+    assert exported == (project / name).read_text(), f"{name} is stale: run `{locks.COMMAND}`."
+
+
+def lock_inputs(project: Path) -> tuple[str, str, str]:
+    return tuple((project / name).read_text() for name in ("pyproject.toml", "uv.lock", ".python-version"))
+
+
+def lock_project(scratch: str, pyproject: str, lock: str, python: str) -> Path:
+    """A folder with only what uv reads to check and export a lock."""
+    folder = Path(scratch)
+    for name, text in (("pyproject.toml", pyproject), ("uv.lock", lock), (".python-version", python)):
+        (folder / name).write_text(text)
+    return folder
+
+
+# Bakes that share requirements share these texts: each is checked once.
+@functools.cache
+def lock_errors(pyproject: str, lock: str, python: str) -> str:
+    with tempfile.TemporaryDirectory() as scratch:
+        folder = lock_project(scratch, pyproject, lock, python)
+        result = subprocess.run(
+            [tool("uv"), "lock", "--check", "--offline"], cwd=folder, capture_output=True, text=True, check=False
+        )
+    return "" if result.returncode == 0 else result.stderr
+
+
+@functools.cache
+def exported_text(pyproject: str, lock: str, python: str, name: str) -> str:
+    with tempfile.TemporaryDirectory() as scratch:
+        folder = lock_project(scratch, pyproject, lock, python)
+        run([tool("uv"), *locks.export_command(name)], folder, {**os.environ, "UV_OFFLINE": "1"})
+        return (folder / name).read_text()
+
+
+def test_ci_workflow_passes_actionlint(project):
+    run([tool("actionlint"), ".github/workflows/ci.yml"], project)
+
+
+@pytest.mark.parametrize(
+    ("path", "schema"),
+    [(".github/workflows/ci.yml", "vendor.github-workflows"), (".github/dependabot.yml", "vendor.dependabot")],
+)
+def test_github_file_matches_its_schema(project, path, schema):
+    assert schema_errors(schema, (project / path).read_text()) == ""
+
+
+@functools.cache
+def schema_errors(schema: str, text: str) -> str:
+    """check-jsonschema's verdict on a file's text; bakes often share a text, so each is checked once."""
+    with tempfile.TemporaryDirectory() as scratch:
+        path = Path(scratch) / "file.yml"
+        path.write_text(text)
+        result = subprocess.run(
+            [tool("check-jsonschema"), "--builtin-schema", schema, str(path)],
+            capture_output=True,
+            text=True,
+            check=False,
+        )
+    return "" if result.returncode == 0 else result.stdout + result.stderr
 
 
 def test_compose_files_pass_compose_lint(project):

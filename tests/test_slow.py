@@ -1,25 +1,76 @@
 """Install the project and run it: on a pairwise set of combinations.
 
 Every pair of option values occurs in at least one of these combinations
-(tests/test_options.py proves it). Each check is its own test over one shared,
-installed bake of the combination.
+(tests/test_options.py proves it). For each, the project's own CI runs here
+step by step (lint, types, the lock, the tests on PostgreSQL, Django's
+checks), each step its own test; the virtual-environment route runs too
+(SQLite, with the generated .env).
 """
 
+import os
 import re
 import secrets
+import sys
+from pathlib import Path
 
 import pytest
 
 from tests.conftest import POSTGRES_URL
-from tests.helpers import combo_params, production_env, project_env, run, sync_environment
-from tests.options import combo_id, pairwise_combinations
+from tests.github_actions import checkout, load_workflow, run_job, step_names
+from tests.helpers import TEMPLATE_DIR, combo_params, production_env, project_env, run, sync_environment
+from tests.options import Combo, combo_id, pairwise_combinations
 
 pytestmark = pytest.mark.parametrize("combo", combo_params(pairwise_combinations(), "slow"))
+
+# The baked CI workflow, read from the template: its steps do not depend on the answers.
+WORKFLOW = load_workflow(TEMPLATE_DIR / "{{cookiecutter.project_slug}}" / ".github" / "workflows" / "ci.yml")
 
 
 @pytest.fixture
 def project(baked, combo):
     return baked("slow", combo)
+
+
+@pytest.fixture(scope="session")
+def checkouts(tmp_path_factory) -> dict[str, Path]:
+    return {}
+
+
+@pytest.fixture
+def ci_checkout(project, combo, checkouts, tmp_path_factory) -> Path:
+    """One git checkout per combination, shared by the CI steps (as a job's steps share one)."""
+    key = combo_id(combo)
+    if key not in checkouts:
+        checkouts[key] = checkout(project, tmp_path_factory.mktemp(f"ci-{key}"))
+    return checkouts[key]
+
+
+def ci_environment() -> dict[str, str]:
+    """This machine's environment as a fresh CI runner's: uv on PATH, no project settings."""
+    env = {
+        key: value
+        for key, value in os.environ.items()
+        if not key.startswith(("DJANGO_", "PYTEST_")) and key not in {"VIRTUAL_ENV", "UV_PROJECT_ENVIRONMENT"}
+    }
+    env.pop("DATABASE_URL", None)
+    env["PATH"] = f"{Path(sys.executable).parent}{os.pathsep}{env['PATH']}"
+    return env
+
+
+@pytest.mark.parametrize("step", step_names(WORKFLOW, "lint"))
+def test_ci_lint_job_step_passes(ci_checkout, step):
+    run_job(WORKFLOW, "lint", ci_checkout, ci_environment(), only=step)
+
+
+@pytest.mark.parametrize("step", step_names(WORKFLOW, "test"))
+def test_ci_test_job_step_passes_on_postgresql(ci_checkout, combo: Combo, step):
+    database = f"ci_{re.sub(r'[^a-z0-9]', '_', combo_id(combo))}_{secrets.token_hex(4)}"
+
+    results = run_job(
+        WORKFLOW, "test", ci_checkout, ci_environment(), {"DATABASE_URL": f"{POSTGRES_URL}/{database}"}, only=step
+    )
+
+    assert not re.search(r"\d+ skipped", results[-1].output), "every test runs on PostgreSQL too"
 
 
 @pytest.fixture
@@ -36,35 +87,12 @@ def test_django_system_checks_pass(project, venv, python):
     run([python, "manage.py", "check", "--fail-level", "WARNING"], project, project_env(venv))
 
 
-def test_migrations_are_complete(project, venv, python):
-    run([python, "manage.py", "makemigrations", "--check", "--dry-run"], project, project_env(venv))
-
-
-def test_deployment_checklist_passes_with_production_values(project, venv, python):
-    production = production_env(venv, DATABASE_URL=f"{POSTGRES_URL}/production_checks")
-    run([python, "manage.py", "check", "--deploy", "--fail-level", "WARNING"], project, production)
-
-
 def test_static_files_collect_with_production_values(project, venv, python):
     run([python, "manage.py", "collectstatic", "--noinput", "--dry-run"], project, production_env(venv))
 
 
-def test_own_tests_pass_on_sqlite(project, venv, python):
+def test_own_tests_pass_on_sqlite_with_the_generated_env_file(project, venv, python):
     result = run([python, "-m", "pytest", "-p", "no:cacheprovider"], project, project_env(venv))
 
-    assert re.fullmatch(r"\d+ passed", outcome(result.stdout)), "every test ran and passed, none skipped"
-
-
-def test_own_tests_pass_on_postgresql(project, venv, python, combo):
-    database = f"bake_{re.sub(r'[^a-z0-9]', '_', combo_id(combo))}_{secrets.token_hex(4)}"
-    env = project_env(venv, DATABASE_URL=f"{POSTGRES_URL}/{database}")
-
-    result = run([python, "-m", "pytest", "-p", "no:cacheprovider", "--create-db"], project, env)
-
-    assert re.fullmatch(r"\d+ passed", outcome(result.stdout)), "every test ran and passed, none skipped"
-
-
-def outcome(pytest_output: str) -> str:
-    """The counts from pytest's closing line, e.g. '49 passed' or '47 passed, 2 skipped'."""
-    closing = pytest_output.strip().splitlines()[-1]
-    return re.sub(r"^=+ | in [\d.]+s.*$", "", closing)
+    assert re.search(r"^=+ \d+ passed in ", result.stdout, re.MULTILINE), "every test ran and passed, none skipped"
+    assert "Total coverage: 100.00%" in result.stdout, "every line of the project is tested"

@@ -3,7 +3,7 @@ from rest_framework import permissions, serializers, viewsets
 from library.models import Book
 
 
-class BookSerializer(serializers.HyperlinkedModelSerializer):
+class BookSerializer(serializers.HyperlinkedModelSerializer[Book]):
     class Meta:
         model = Book
         fields = ["id", "url", "title", "author", "isbn", "published_on", "summary", "created_at", "updated_at"]
@@ -11,7 +11,7 @@ class BookSerializer(serializers.HyperlinkedModelSerializer):
         extra_kwargs = {"url": {"view_name": "book-detail"}}
 
 
-class BookViewSet(viewsets.ModelViewSet):
+class BookViewSet(viewsets.ModelViewSet[Book]):
     """Books: anyone may read them; signed-in users may add, change and delete them.
 
     Filter with `?author=` or `?published_on__gte=YYYY-MM-DD`, search title,

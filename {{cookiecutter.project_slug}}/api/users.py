@@ -1,9 +1,10 @@
 from rest_framework import generics, permissions, serializers
+from rest_framework.exceptions import NotAuthenticated
 
 from users.models import User
 
 
-class UserSerializer(serializers.ModelSerializer):
+class UserSerializer(serializers.ModelSerializer[User]):
     """What a user may see and change about their own account."""
 
     class Meta:
@@ -12,11 +13,16 @@ class UserSerializer(serializers.ModelSerializer):
         read_only_fields = ["id", "username", "date_joined"]
 
 
-class MeView(generics.RetrieveUpdateAPIView):
+class MeView(generics.RetrieveUpdateAPIView[User]):
     """The account of whoever sends the request."""
 
     serializer_class = UserSerializer
     permission_classes = [permissions.IsAuthenticated]
 
     def get_object(self) -> User:
-        return self.request.user
+        # request.user is an AnonymousUser until someone signs in; the
+        # permission above turns those away first, and this makes sure of it.
+        user = self.request.user
+        if not isinstance(user, User):
+            raise NotAuthenticated
+        return user

@@ -10,8 +10,13 @@ https://docs.djangoproject.com/en/6.1/ref/settings/
 
 {% if cookiecutter.use_drf == "y" and cookiecutter.api_auth == "jwt" %}from datetime import timedelta
 {% endif %}from pathlib import Path
+from typing import Any
 
+import django_stubs_ext
 import environ
+
+# Django's generic classes accept type arguments, as the type checker expects.
+django_stubs_ext.monkeypatch()
 
 # The folder that holds manage.py.
 BASE_DIR = Path(__file__).resolve().parent.parent
@@ -179,6 +184,7 @@ STORAGES = {
 # https://docs.djangoproject.com/en/6.1/topics/email/#topic-email-configuration
 
 # Printed to the console while developing; sent over SMTP in production.
+MAILERS: dict[str, dict[str, Any]]
 if DEBUG:
     MAILERS = {"default": {"BACKEND": "django.core.mail.backends.console.EmailBackend"}}
 else:

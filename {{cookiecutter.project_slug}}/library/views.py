@@ -3,10 +3,10 @@ from django.views.generic import DetailView, ListView
 from library.models import Book
 
 
-class BookListView(ListView):
+class BookListView(ListView[Book]):
     model = Book
     paginate_by = 20
 
 
-class BookDetailView(DetailView):
+class BookDetailView(DetailView[Book]):
     model = Book

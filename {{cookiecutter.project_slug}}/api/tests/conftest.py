@@ -10,7 +10,7 @@ NOT_AUTHENTICATED = {% if cookiecutter.api_auth == "session" %}403{% else %}401{
 
 @pytest.fixture
 def user(db):
-    return UserFactory()
+    return UserFactory.create()
 
 
 @pytest.fixture

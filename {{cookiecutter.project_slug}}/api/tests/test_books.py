@@ -16,8 +16,8 @@ def detail_url(book: Book) -> str:
 
 
 def test_anyone_can_list_books_sorted_by_title(api_client):
-    BookFactory(title="Zebra Tales")
-    BookFactory(title="Alpha Stories")
+    BookFactory.create(title="Zebra Tales")
+    BookFactory.create(title="Alpha Stories")
 
     response = api_client.get(reverse("book-list"))
 
@@ -38,7 +38,7 @@ def test_list_is_paginated(api_client, monkeypatch):
 
 
 def test_anyone_can_read_a_book(api_client):
-    book = BookFactory()
+    book = BookFactory.create()
 
     response = api_client.get(detail_url(book))
 
@@ -48,9 +48,9 @@ def test_anyone_can_read_a_book(api_client):
 
 
 def test_search_filter_and_ordering(api_client):
-    BookFactory(title="Dune", author="Frank Herbert", published_on="1965-08-01")
-    BookFactory(title="Emma", author="Jane Austen", published_on="1815-12-23")
-    BookFactory(title="Persuasion", author="Jane Austen", published_on="1817-12-20")
+    BookFactory.create(title="Dune", author="Frank Herbert", published_on="1965-08-01")
+    BookFactory.create(title="Emma", author="Jane Austen", published_on="1815-12-23")
+    BookFactory.create(title="Persuasion", author="Jane Austen", published_on="1817-12-20")
 
     def titles(**params: str) -> list[str]:
         return [book["title"] for book in api_client.get(reverse("book-list"), params).json()["results"]]
@@ -62,7 +62,7 @@ def test_search_filter_and_ordering(api_client):
 
 
 def test_anonymous_clients_cannot_write(api_client):
-    book = BookFactory()
+    book = BookFactory.create()
 
     assert api_client.post(reverse("book-list"), NEW_BOOK).status_code == NOT_AUTHENTICATED
     assert api_client.put(detail_url(book), NEW_BOOK).status_code == NOT_AUTHENTICATED
@@ -81,7 +81,7 @@ def test_signed_in_user_creates_a_book(user_client):
 
 
 def test_signed_in_user_replaces_a_book(user_client):
-    book = BookFactory()
+    book = BookFactory.create()
 
     response = user_client.put(detail_url(book), NEW_BOOK)
 
@@ -91,7 +91,7 @@ def test_signed_in_user_replaces_a_book(user_client):
 
 
 def test_signed_in_user_updates_a_book(user_client):
-    book = BookFactory(title="Old title")
+    book = BookFactory.create(title="Old title")
 
     response = user_client.patch(detail_url(book), {"title": "New title"})
 
@@ -101,7 +101,7 @@ def test_signed_in_user_updates_a_book(user_client):
 
 
 def test_signed_in_user_deletes_a_book(user_client):
-    book = BookFactory()
+    book = BookFactory.create()
 
     response = user_client.delete(detail_url(book))
 
@@ -126,7 +126,7 @@ def test_invalid_books_are_rejected(user_client, change, field):
 
 
 def test_duplicate_isbn_is_rejected(user_client):
-    BookFactory(isbn=NEW_BOOK["isbn"])
+    BookFactory.create(isbn=NEW_BOOK["isbn"])
 
     response = user_client.post(reverse("book-list"), NEW_BOOK)
 

@@ -1,7 +1,12 @@
 import pytest
+from django.contrib.auth.models import AnonymousUser
 from django.urls import reverse
+from rest_framework.exceptions import NotAuthenticated
+from rest_framework.request import Request
+from rest_framework.test import APIRequestFactory
 
 from api.tests.conftest import NOT_AUTHENTICATED
+from api.users import MeView
 
 pytestmark = pytest.mark.django_db
 
@@ -32,3 +37,12 @@ def test_me_rejects_a_bad_email(user_client):
 
     assert response.status_code == 400
     assert "email" in response.json()
+
+
+def test_me_view_refuses_an_anonymous_user_even_without_its_permission_check():
+    view = MeView()
+    view.request = Request(APIRequestFactory().get(reverse("api-me")))
+    view.request.user = AnonymousUser()
+
+    with pytest.raises(NotAuthenticated):
+        view.get_object()

@@ -3,7 +3,7 @@ import factory
 from library.models import Book
 
 
-class BookFactory(factory.django.DjangoModelFactory):
+class BookFactory(factory.django.DjangoModelFactory[Book]):
     class Meta:
         model = Book
 

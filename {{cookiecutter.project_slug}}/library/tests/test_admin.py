@@ -8,8 +8,8 @@ pytestmark = pytest.mark.django_db
 
 
 def test_admin_searches_books(admin_client):
-    BookFactory(title="Dune", author="Frank Herbert")
-    BookFactory(title="Emma", author="Jane Austen")
+    BookFactory.create(title="Dune", author="Frank Herbert")
+    BookFactory.create(title="Emma", author="Jane Austen")
 
     response = admin_client.get(reverse("admin:library_book_changelist"), {"q": "dune"})
 

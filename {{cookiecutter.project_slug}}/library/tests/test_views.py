@@ -7,8 +7,8 @@ pytestmark = pytest.mark.django_db
 
 
 def test_book_list_shows_books_in_title_order(client):
-    BookFactory(title="Zebra Tales")
-    BookFactory(title="Alpha Stories")
+    BookFactory.create(title="Zebra Tales")
+    BookFactory.create(title="Alpha Stories")
 
     response = client.get(reverse("library:book-list"))
 
@@ -34,7 +34,7 @@ def test_book_list_is_paginated(client):
 
 
 def test_book_detail_shows_the_book(client):
-    book = BookFactory(title="The Hobbit", author="J. R. R. Tolkien")
+    book = BookFactory.create(title="The Hobbit", author="J. R. R. Tolkien")
 
     response = client.get(book.get_absolute_url())
 

@@ -7,7 +7,7 @@ from users.models import User
 PASSWORD = "correct-horse-battery-staple"
 
 
-class UserFactory(factory.django.DjangoModelFactory):
+class UserFactory(factory.django.DjangoModelFactory[User]):
     class Meta:
         model = User
         django_get_or_create = ("username",)

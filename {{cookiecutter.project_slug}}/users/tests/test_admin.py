@@ -7,7 +7,7 @@ pytestmark = pytest.mark.django_db
 
 
 def test_admin_lists_users(admin_client):
-    user = UserFactory()
+    user = UserFactory.create()
 
     response = admin_client.get(reverse("admin:users_user_changelist"))
 

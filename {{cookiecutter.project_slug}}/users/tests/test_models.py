@@ -12,7 +12,7 @@ def test_the_custom_user_model_is_active():
 
 
 def test_a_user_can_log_in_with_the_factory_password(client):
-    user = UserFactory()
+    user = UserFactory.create()
 
     assert client.login(username=user.username, password=PASSWORD)
 

@@ -1,0 +1,80 @@
+"""The settings module under other environments than the one the tests run in.
+
+Each test runs config/settings.py afresh with chosen variables and reads the
+values it computes; the running project's settings are untouched.
+"""
+
+import runpy
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+SETTINGS_FILE = Path(__file__).resolve().parent.parent / "config" / "settings.py"
+PRODUCTION = {
+    "DJANGO_DEBUG": "false",
+    "DJANGO_SECRET_KEY": "a-production-secret-key-that-is-long-and-random-enough-0123456789",
+}
+
+
+def settings_with(monkeypatch: pytest.MonkeyPatch, **variables: str) -> dict[str, Any]:
+    for name, value in variables.items():
+        monkeypatch.setenv(name, value)
+    return runpy.run_path(str(SETTINGS_FILE))
+
+
+def test_debug_is_off_unless_turned_on(monkeypatch):
+    monkeypatch.delenv("DJANGO_DEBUG", raising=False)
+    monkeypatch.setattr("environ.Env.read_env", lambda *args, **kwargs: None)  # ignore .env
+
+    assert settings_with(monkeypatch, DJANGO_SECRET_KEY=PRODUCTION["DJANGO_SECRET_KEY"])["DEBUG"] is False
+
+
+def test_production_turns_on_https_protections(monkeypatch):
+    values = settings_with(monkeypatch, **PRODUCTION)
+
+    assert values["SECURE_SSL_REDIRECT"] is True
+    assert values["SESSION_COOKIE_SECURE"] is True
+    assert values["CSRF_COOKIE_SECURE"] is True
+    assert values["SECURE_HSTS_SECONDS"] == 60 * 60 * 24 * 365
+
+
+def test_debug_relaxes_https_protections(monkeypatch):
+    values = settings_with(monkeypatch, DJANGO_DEBUG="true")
+
+    assert values["SECURE_SSL_REDIRECT"] is False
+    assert values["SECURE_HSTS_SECONDS"] == 0
+
+
+def test_production_sends_mail_over_smtp(monkeypatch):
+    values = settings_with(monkeypatch, **PRODUCTION, DJANGO_EMAIL_HOST="smtp.example.com", DJANGO_EMAIL_PORT="587")
+
+    mailer = values["MAILERS"]["default"]
+    assert mailer["BACKEND"] == "django.core.mail.backends.smtp.EmailBackend"
+    assert (mailer["OPTIONS"]["host"], mailer["OPTIONS"]["port"]) == ("smtp.example.com", 587)
+
+
+def test_debug_prints_mail_to_the_console(monkeypatch):
+    values = settings_with(monkeypatch, DJANGO_DEBUG="true")
+
+    assert values["MAILERS"]["default"]["BACKEND"] == "django.core.mail.backends.console.EmailBackend"
+
+
+def test_database_comes_from_its_url_with_the_password_kept_apart(monkeypatch):
+    values = settings_with(
+        monkeypatch, DATABASE_URL="postgres://app@db.example.com:5432/app", DATABASE_PASSWORD="s3cret"
+    )
+
+    database = values["DATABASES"]["default"]
+    assert (database["HOST"], database["NAME"], database["USER"]) == ("db.example.com", "app", "app")
+    assert database["PASSWORD"] == "s3cret"
+
+
+def test_any_variable_can_come_from_a_file(monkeypatch, tmp_path):
+    secret = tmp_path / "secret_key"
+    secret.write_text(PRODUCTION["DJANGO_SECRET_KEY"] + "-from-a-file")
+    monkeypatch.delenv("DJANGO_SECRET_KEY", raising=False)
+
+    values = settings_with(monkeypatch, DJANGO_DEBUG="false", DJANGO_SECRET_KEY_FILE=str(secret))
+
+    assert values["SECRET_KEY"].endswith("-from-a-file")
