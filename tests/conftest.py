@@ -7,7 +7,7 @@ import pytest
 from cookiecutter.main import cookiecutter
 
 from tests.helpers import TEMPLATE_DIR
-from tests.options import Combo, combo_id
+from tests.options import Combo, combo_id, every_combination
 from tools.docker_engine import install_system_packages
 
 BROWSERS = ["chromium", "chromium-browser", "google-chrome", "google-chrome-stable"]
@@ -54,8 +54,8 @@ def bake(cookies):
 def baked(tmp_path_factory: pytest.TempPathFactory) -> Callable[[str, Combo], Path]:
     """Bake a combination once per purpose ("fast", "slow", ...) and share it between tests.
 
-    Tests of one combination run in one xdist worker (their xdist_group), so
-    each project is baked once. A purpose keeps read-only scans away from
+    Tests of one combination run in one xdist worker (see
+    pytest_xdist_make_scheduler), so each project is baked once. A purpose keeps read-only scans away from
     projects that other tests write into (databases, caches).
     """
     projects: dict[tuple[str, str], Path] = {}
@@ -71,6 +71,33 @@ def baked(tmp_path_factory: pytest.TempPathFactory) -> Callable[[str, Combo], Pa
         return projects[key]
 
     return _baked
+
+
+def pytest_xdist_make_scheduler(config, log):
+    """Send every test of one baked combination (in one module) to the same worker.
+
+    The worker bakes and installs that combination once and its tests share it.
+    (xdist's own `xdist_group` marks do nothing under pytest 9: they rename a
+    node id attribute pytest no longer reads.)
+    """
+    from xdist.scheduler import LoadScopeScheduling
+
+    class CombinationScheduling(LoadScopeScheduling):
+        def _split_scope(self, nodeid: str) -> str:
+            return combination_scope(nodeid)
+
+    return CombinationScheduling(config, log)
+
+
+COMBO_IDS = sorted((combo_id(combo) for combo in every_combination()), key=len, reverse=True)
+
+
+def combination_scope(nodeid: str) -> str:
+    """`module::combination` for a test of a combination; the test itself for any other."""
+    module, _, rest = nodeid.partition("::")
+    parameters = rest.partition("[")[2].rstrip("]")
+    combo = next((combo for combo in COMBO_IDS if parameters == combo or parameters.endswith(f"-{combo}")), None)
+    return f"{module}::{combo}" if combo else nodeid
 
 
 def pytest_terminal_summary(terminalreporter, exitstatus, config):

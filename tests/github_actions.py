@@ -20,10 +20,13 @@ import os
 import re
 import shutil
 import subprocess
+import sys
 import tempfile
 from pathlib import Path
 
 import yaml
+
+from tests.options import TEMPLATE_DIR
 
 # Each `if:` the workflows use, for an ordinary push and for Dependabot's pull request.
 CONDITIONS: dict[str, dict[str, bool]] = {
@@ -53,6 +56,32 @@ class StepFailed(AssertionError):
 
 def load_workflow(path: Path) -> dict:
     return yaml.safe_load(path.read_text())
+
+
+WORKFLOW_PATH = Path(".github") / "workflows" / "ci.yml"
+
+
+def template_workflow() -> dict:
+    """The baked CI workflow as the template holds it (it parses as YAML unrendered):
+    enough to list its jobs and steps when tests are collected."""
+    return load_workflow(TEMPLATE_DIR / "{{cookiecutter.project_slug}}" / WORKFLOW_PATH)
+
+
+def project_workflow(project: Path) -> dict:
+    """A baked project's own CI workflow: the one whose steps run."""
+    return load_workflow(project / WORKFLOW_PATH)
+
+
+def ci_environment() -> dict[str, str]:
+    """This machine's environment as a fresh CI runner's: uv on PATH, no project settings."""
+    env = {
+        key: value
+        for key, value in os.environ.items()
+        if not key.startswith(("DJANGO_", "PYTEST_")) and key not in {"VIRTUAL_ENV", "UV_PROJECT_ENVIRONMENT"}
+    }
+    env.pop("DATABASE_URL", None)
+    env["PATH"] = f"{Path(sys.executable).parent}{os.pathsep}{env['PATH']}"
+    return env
 
 
 def condition_holds(condition: str | None, event: str, failed: bool) -> bool:

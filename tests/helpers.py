@@ -193,12 +193,9 @@ def unserved(base_url: str, assets: list[str], headers: dict[str, str] | None = 
     return [asset for asset in assets if fetch(f"{base_url}{asset}", headers=headers)[0] != 200]
 
 
-def combo_params(combos: list[Combo], group: str) -> list:
-    """pytest parameters for combinations, each with its own id and xdist group."""
-    return [
-        pytest.param(combo, id=combo_id(combo), marks=pytest.mark.xdist_group(f"{group}-{combo_id(combo)}"))
-        for combo in combos
-    ]
+def combo_params(combos: list[Combo]) -> list:
+    """pytest parameters for combinations, each with its id (which also groups its tests on one worker)."""
+    return [pytest.param(combo, id=combo_id(combo)) for combo in combos]
 
 
 def load_hook(name: str) -> ModuleType:
@@ -209,3 +206,26 @@ def load_hook(name: str) -> ModuleType:
     module = importlib.util.module_from_spec(spec)
     spec.loader.exec_module(module)
     return module
+
+
+# The audit the baked CI runs (its `audit` job) and the template's workflow runs.
+AUDIT = "uvx --from pip-audit==2.10.1 pip-audit"
+
+
+def unauditable(requirements: Path) -> str:
+    """Why pip-audit could audit none of these packages, or "" if it could audit any.
+
+    The same pip-audit, not strict, reports each package it could not look up.
+    When that is every locked package, no vulnerability database answered.
+    """
+    command = [*AUDIT.split(), "--disable-pip", "--format", "json", "--requirement", str(requirements)]
+    env = {**os.environ, "PATH": f"{Path(sys.executable).parent}{os.pathsep}{os.environ['PATH']}"}
+    result = subprocess.run(command, cwd=requirements.parent, env=env, capture_output=True, text=True, check=False)
+    try:
+        dependencies = json.loads(result.stdout)["dependencies"]
+    except (ValueError, KeyError):
+        return ""
+    reasons = [dependency.get("skip_reason") for dependency in dependencies]
+    if reasons and all(reasons):
+        return f"none of the {len(reasons)} locked packages could be looked up ({reasons[0]})"
+    return ""

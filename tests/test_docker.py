@@ -12,10 +12,12 @@ import re
 import secrets
 import subprocess
 import time
+import tomllib
 from pathlib import Path
 
 import pytest
 
+from tests.github_actions import checkout, ci_environment, project_workflow, run_job
 from tests.helpers import asset_urls, combo_params, fetch, free_port, images_named, unserved
 from tests.options import Combo, combo_id, container_combinations
 from tools.docker_engine import Engine, compose_binary, ensure_image, start_engine
@@ -120,7 +122,7 @@ def docker_slug(combo: Combo) -> str:
     return "docker_" + re.sub(r"[^a-z0-9]+", "_", combo_id(combo))
 
 
-@pytest.mark.parametrize("combo", combo_params(container_combinations(), "docker"))
+@pytest.mark.parametrize("combo", combo_params(container_combinations()))
 def test_compose_stack_builds_runs_and_passes(bake, engine, record_property, combo):
     project = bake(project_slug=docker_slug(combo), **combo)
     for image in images_named(project, compose_binary()):
@@ -230,3 +232,26 @@ def check_production_stack(stack: Stack, record_property, slug: str) -> None:
     assets = asset_urls(page)
     assert assets
     assert unserved(stack.url, assets, https) == []
+
+
+@pytest.mark.parametrize("combo", combo_params(container_combinations()))
+def test_ci_container_job_builds_starts_and_requests_the_site(bake, engine, tmp_path, combo):
+    project = checkout(bake(project_slug=f"ci_{docker_slug(combo)}", **combo), tmp_path)
+    for image in images_named(project, compose_binary()):
+        ensure_image(engine, image)
+    overrides = {"WEB_PORT": str(free_port()), "COMPOSE_PROJECT_NAME": f"tplci{secrets.token_hex(4)}"}
+    env = {**ci_environment(), **engine.env}
+    env["PATH"] = ci_environment()["PATH"]
+    try:
+        run_job(project_workflow(project), "container", project, env, overrides)
+    finally:
+        subprocess.run(
+            ["docker", "image", "rm", "--force", f"{project_image(project)}:production"],
+            env=env,
+            capture_output=True,
+            check=False,
+        )
+
+
+def project_image(project: Path) -> str:
+    return tomllib.loads((project / "pyproject.toml").read_text())["project"]["name"]

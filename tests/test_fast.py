@@ -25,7 +25,7 @@ from tests.options import every_combination, unchosen_traces
 from tools import locks
 from tools.docker_engine import compose_binary
 
-pytestmark = pytest.mark.parametrize("combo", combo_params(every_combination(), "fast"))
+pytestmark = pytest.mark.parametrize("combo", combo_params(every_combination()))
 
 
 @pytest.fixture

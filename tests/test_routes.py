@@ -15,6 +15,7 @@ from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
+from packaging.markers import Marker
 
 from tests.helpers import (
     asset_urls,
@@ -157,13 +158,29 @@ class NoRedirect(urllib.request.HTTPRedirectHandler):
         return None
 
 
-def test_plain_pip_route_installs_and_passes_the_tests(bake, tmp_path):
+def test_plain_pip_route_installs_the_locked_versions_and_passes_the_tests(bake, tmp_path):
     project = bake(use_drf="y", api_auth="jwt")
+    readme = (project / "README.md").read_text()
+    install = "python -m pip install --require-hashes -r requirements-dev.txt"
+    assert install in readme
     venv = tmp_path / "pip-venv"
     run([find_python("3.13"), "-m", "venv", str(venv)], project)
-    pip = [str(venv / "bin" / "python"), "-m", "pip"]
-    run([*pip, "install", "--quiet", "--upgrade", "pip"], project)
-    run([*pip, "install", "--quiet", ".", "--group", "dev"], project)
+    python = str(venv / "bin" / "python")
 
-    result = run([str(venv / "bin" / "python"), "-m", "pytest", "-p", "no:cacheprovider"], project, project_env(venv))
+    run([python, *install.split()[1:], "--quiet"], project)
+
+    installed = run([python, "-m", "pip", "freeze", "--all"], project).stdout
+    assert locked_for_this_machine(project / "requirements-dev.txt") <= normalized(installed)
+    result = run([python, "-m", "pytest", "-p", "no:cacheprovider"], project, project_env(venv))
     assert " passed" in result.stdout
+
+
+def locked_for_this_machine(requirements: Path) -> set[str]:
+    """name==version of each locked package whose environment marker holds here."""
+    pins = re.findall(r"^([a-z0-9][a-z0-9._-]*)==([^ ;\\]+)(?: ; ([^\\]+))?", requirements.read_text(), re.M)
+    return {f"{name}=={version}" for name, version, marker in pins if not marker or Marker(marker).evaluate()}
+
+
+def normalized(freeze: str) -> set[str]:
+    """pip freeze lines with names as the lock spells them (lowercase, dashes)."""
+    return {re.sub(r"[._]+", "-", line.split("==")[0]).lower() + "==" + line.split("==")[1] for line in freeze.split()}

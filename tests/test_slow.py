@@ -7,23 +7,21 @@ checks), each step its own test; the virtual-environment route runs too
 (SQLite, with the generated .env).
 """
 
-import os
 import re
 import secrets
-import sys
+import shutil
 from pathlib import Path
 
 import pytest
 
 from tests.conftest import POSTGRES_URL
-from tests.github_actions import checkout, load_workflow, run_job, step_names
-from tests.helpers import TEMPLATE_DIR, combo_params, production_env, project_env, run, sync_environment
+from tests.github_actions import checkout, ci_environment, project_workflow, run_job, step_names, template_workflow
+from tests.helpers import combo_params, production_env, project_env, run, sync_environment, tool
 from tests.options import Combo, combo_id, pairwise_combinations
 
-pytestmark = pytest.mark.parametrize("combo", combo_params(pairwise_combinations(), "slow"))
+pytestmark = pytest.mark.parametrize("combo", combo_params(pairwise_combinations()))
 
-# The baked CI workflow, read from the template: its steps do not depend on the answers.
-WORKFLOW = load_workflow(TEMPLATE_DIR / "{{cookiecutter.project_slug}}" / ".github" / "workflows" / "ci.yml")
+WORKFLOW = template_workflow()
 
 
 @pytest.fixture
@@ -45,21 +43,9 @@ def ci_checkout(project, combo, checkouts, tmp_path_factory) -> Path:
     return checkouts[key]
 
 
-def ci_environment() -> dict[str, str]:
-    """This machine's environment as a fresh CI runner's: uv on PATH, no project settings."""
-    env = {
-        key: value
-        for key, value in os.environ.items()
-        if not key.startswith(("DJANGO_", "PYTEST_")) and key not in {"VIRTUAL_ENV", "UV_PROJECT_ENVIRONMENT"}
-    }
-    env.pop("DATABASE_URL", None)
-    env["PATH"] = f"{Path(sys.executable).parent}{os.pathsep}{env['PATH']}"
-    return env
-
-
 @pytest.mark.parametrize("step", step_names(WORKFLOW, "lint"))
 def test_ci_lint_job_step_passes(ci_checkout, step):
-    run_job(WORKFLOW, "lint", ci_checkout, ci_environment(), only=step)
+    run_job(project_workflow(ci_checkout), "lint", ci_checkout, ci_environment(), only=step)
 
 
 @pytest.mark.parametrize("step", step_names(WORKFLOW, "test"))
@@ -67,7 +53,12 @@ def test_ci_test_job_step_passes_on_postgresql(ci_checkout, combo: Combo, step):
     database = f"ci_{re.sub(r'[^a-z0-9]', '_', combo_id(combo))}_{secrets.token_hex(4)}"
 
     results = run_job(
-        WORKFLOW, "test", ci_checkout, ci_environment(), {"DATABASE_URL": f"{POSTGRES_URL}/{database}"}, only=step
+        project_workflow(ci_checkout),
+        "test",
+        ci_checkout,
+        ci_environment(),
+        {"DATABASE_URL": f"{POSTGRES_URL}/{database}"},
+        only=step,
     )
 
     assert not re.search(r"\d+ skipped", results[-1].output), "every test runs on PostgreSQL too"
@@ -96,3 +87,14 @@ def test_own_tests_pass_on_sqlite_with_the_generated_env_file(project, venv, pyt
 
     assert re.search(r"^=+ \d+ passed in ", result.stdout, re.MULTILINE), "every test ran and passed, none skipped"
     assert "Total coverage: 100.00%" in result.stdout, "every line of the project is tested"
+
+
+def test_pre_commit_passes_on_a_fresh_repository_and_changes_nothing(project, tmp_path):
+    repository = shutil.copytree(project, tmp_path / project.name)
+    run(["git", "init", "--quiet"], repository)
+    run(["git", "add", "--all"], repository)
+
+    run([tool("uv"), "run", "--frozen", "pre-commit", "run", "--all-files"], repository, ci_environment())
+
+    status = run(["git", "status", "--porcelain"], repository).stdout.splitlines()
+    assert [line for line in status if not line.startswith("A  ")] == [], "pre-commit changed or added files"

@@ -1,0 +1,58 @@
+"""The baked CI's jobs that need more than a checkout: the audit and Dependabot's exports.
+
+They run on a bake of the defaults; the lint and test jobs run on every
+pairwise bake (test_slow.py), the container job on a Docker engine
+(test_docker.py).
+"""
+
+from pathlib import Path
+
+import pytest
+
+from tests.github_actions import StepFailed, checkout, ci_environment, project_workflow, run_job, template_workflow
+from tests.helpers import AUDIT, run, unauditable
+
+GIT_IDENTITY = ["-c", "user.name=Test", "-c", "user.email=test@example.com"]
+
+
+def test_ci_audit_job_finds_no_known_vulnerability(bake, tmp_path):
+    project = checkout(bake(), tmp_path)
+    workflow = project_workflow(project)
+    assert AUDIT in workflow["jobs"]["audit"]["steps"][-1]["run"], "unauditable() runs the same pip-audit"
+
+    try:
+        run_job(workflow, "audit", project, ci_environment())
+    except StepFailed as failure:
+        if "known vulnerabilit" not in failure.result.output and (
+            reason := unauditable(project / "requirements-dev.txt")
+        ):
+            pytest.skip(f"no vulnerability database is reachable from this machine: {reason}")
+        raise
+
+
+def test_ci_pushes_fresh_requirements_files_to_dependabots_pull_request(bake, tmp_path):
+    project = bake()
+    requirements = (project / "requirements.txt").read_text()
+    remote = tmp_path / "remote.git"
+    run(["git", "init", "--quiet", "--initial-branch", "main"], project)
+    run(["git", *GIT_IDENTITY, "add", "--all"], project)
+    run(["git", *GIT_IDENTITY, "commit", "--quiet", "--message", "Baked"], project)
+    run(["git", "clone", "--quiet", "--bare", str(project), str(remote)], tmp_path)
+    work = tmp_path / "work"
+    run(["git", "clone", "--quiet", str(remote), str(work)], tmp_path)
+    # Dependabot's branch: uv.lock changed, requirements.txt not (here: made stale).
+    run(["git", "switch", "--quiet", "--create", "dependabot/uv/django"], work)
+    (work / "requirements.txt").write_text(requirements.rsplit("\n", 4)[0] + "\n")
+    run(["git", *GIT_IDENTITY, "commit", "--quiet", "--all", "--message", "Bump django"], work)
+    run(["git", "push", "--quiet", "--set-upstream", "origin", "dependabot/uv/django"], work)
+
+    run_job(project_workflow(work), "dependabot-exports", work, ci_environment(), event="dependabot")
+
+    pushed = run(["git", "show", "dependabot/uv/django:requirements.txt"], remote).stdout
+    message = run(["git", "log", "-1", "--format=%s", "dependabot/uv/django"], remote).stdout.strip()
+    assert pushed == requirements
+    assert message == "Export requirements files from uv.lock"
+
+
+def test_ci_skips_dependabots_exports_job_on_an_ordinary_push():
+    assert run_job(template_workflow(), "dependabot-exports", Path("/nonexistent"), ci_environment()) == []
