@@ -22,7 +22,7 @@ SECRET_KEY_LENGTH = 64
 # The files and folders each answer brings: (option, value) -> paths. Those of
 # the answers not given are removed (with everything below them).
 PATHS_BY_ANSWER: dict[tuple[str, str], list[str]] = {
-    ("use_drf", "y"): ["api", "templates/api"],
+    ("use_drf", "y"): ["api", "templates/api", "templates/rest_framework"],
     ("api_auth", "token"): ["api/tests/test_auth_token.py"],
     ("api_auth", "session"): ["api/tests/test_auth_session.py"],
     ("api_auth", "jwt"): ["api/tests/test_auth_jwt.py"],

@@ -11,10 +11,14 @@ import shutil
 import socket
 import subprocess
 import sys
+import tempfile
+import time
 import tomllib
 import urllib.error
 import urllib.parse
 import urllib.request
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from types import ModuleType
 
@@ -229,3 +233,32 @@ def unauditable(requirements: Path) -> str:
     if reasons and all(reasons):
         return f"none of the {len(reasons)} locked packages could be looked up ({reasons[0]})"
     return ""
+
+
+@contextmanager
+def serving(args: list[str], cwd: Path, env: dict[str, str], base_url: str) -> Iterator[None]:
+    """Run a server until its health check answers; stop it afterwards.
+
+    Its output goes to a file (a pipe nobody reads would fill and stall it),
+    shown if it never becomes healthy.
+    """
+    with tempfile.TemporaryFile("w+") as log:
+        server = subprocess.Popen(args, cwd=cwd, env=env, stdout=log, stderr=subprocess.STDOUT, text=True)
+        try:
+            deadline = time.monotonic() + 30
+            while True:
+                try:
+                    if fetch(f"{base_url}/health/")[0] == 200:
+                        break
+                except OSError:
+                    pass
+                if server.poll() is not None or time.monotonic() > deadline:
+                    server.kill()
+                    server.wait()
+                    log.seek(0)
+                    pytest.fail(f"server did not become healthy:\n{log.read()[-4000:]}")
+                time.sleep(0.2)
+            yield
+        finally:
+            server.terminate()
+            server.wait(timeout=10)

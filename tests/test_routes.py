@@ -7,11 +7,8 @@ by gunicorn with production settings, and the plain-pip install route.
 import json
 import re
 import subprocess
-import time
 import urllib.error
 import urllib.request
-from collections.abc import Iterator
-from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
@@ -25,31 +22,10 @@ from tests.helpers import (
     production_env,
     project_env,
     run,
+    serving,
     sync_environment,
     unserved,
 )
-
-
-@contextmanager
-def serving(args: list[str], cwd: Path, env: dict[str, str], base_url: str) -> Iterator[None]:
-    """Run a server until its health check answers; stop it afterwards."""
-    server = subprocess.Popen(args, cwd=cwd, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
-    try:
-        deadline = time.monotonic() + 30
-        while True:
-            try:
-                if fetch(f"{base_url}/health/")[0] == 200:
-                    break
-            except OSError:
-                pass
-            if server.poll() is not None or time.monotonic() > deadline:
-                server.kill()
-                pytest.fail(f"server did not become healthy:\n{server.communicate()[0][-4000:]}")
-            time.sleep(0.2)
-        yield
-    finally:
-        server.terminate()
-        server.communicate(timeout=10)
 
 
 @pytest.fixture
@@ -184,3 +160,29 @@ def locked_for_this_machine(requirements: Path) -> set[str]:
 def normalized(freeze: str) -> set[str]:
     """pip freeze lines with names as the lock spells them (lowercase, dashes)."""
     return {re.sub(r"[._]+", "-", line.split("==")[0]).lower() + "==" + line.split("==")[1] for line in freeze.split()}
+
+
+@pytest.mark.parametrize("key", ["change-me", ""])
+def test_production_server_refuses_a_weak_secret_key_in_one_line(default_project, key):
+    """The production image's own command, with a placeholder or no key: no traceback, one line."""
+    project, venv = default_project
+    command = json.loads(re.findall(r"^CMD (\[.*\])$", (project / "Dockerfile").read_text(), re.MULTILINE)[-1])
+    command[command.index("--bind") + 1] = f"127.0.0.1:{free_port()}"
+    env = production_env(venv, DJANGO_SECRET_KEY=key)
+
+    result = subprocess.run(
+        [str(venv / "bin" / command[0]), *command[1:]],
+        cwd=project,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=False,
+    )
+
+    output = result.stdout + result.stderr
+    assert result.returncode != 0
+    assert "Traceback" not in output
+    mentions = [line for line in output.splitlines() if "DJANGO_SECRET_KEY" in line]
+    assert len(mentions) == 1, output
+    assert mentions[0].startswith("DJANGO_SECRET_KEY is ")

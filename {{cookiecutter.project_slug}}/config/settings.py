@@ -8,12 +8,14 @@ https://docs.djangoproject.com/en/6.1/topics/settings/
 https://docs.djangoproject.com/en/6.1/ref/settings/
 """
 
+import sys
 {% if cookiecutter.use_drf == "y" and cookiecutter.api_auth == "jwt" %}from datetime import timedelta
 {% endif %}from pathlib import Path
 from typing import Any
 
 import django_stubs_ext
 import environ
+from django.utils.csp import CSP
 
 # Django's generic classes accept type arguments, as the type checker expects.
 django_stubs_ext.monkeypatch()
@@ -36,7 +38,17 @@ env.read_env(BASE_DIR / ".env")
 DEBUG = env.bool("DJANGO_DEBUG", default=False)
 
 # Signs sessions, password reset links and tokens; never commit a real one.
-SECRET_KEY = env.str("DJANGO_SECRET_KEY")
+SECRET_KEY = env.str("DJANGO_SECRET_KEY", default="")
+# Without a real key the site must not start: say so in one line (sys.exit
+# prints it), rather than a traceback. Weak means what `check --deploy` calls
+# weak: under 50 characters, under 5 different ones, or Django's insecure default.
+if not SECRET_KEY:
+    sys.exit("DJANGO_SECRET_KEY is not set: put a long random value in .env or the environment.")
+if not DEBUG and (len(SECRET_KEY) < 50 or len(set(SECRET_KEY)) < 5 or SECRET_KEY.startswith("django-insecure-")):
+    sys.exit(
+        "DJANGO_SECRET_KEY is too weak for production (a placeholder or under 50 characters): "
+        "set 50 or more random characters, e.g. python -c 'import secrets; print(secrets.token_urlsafe(50))'."
+    )
 
 # Host names this site answers to (comma-separated in the environment).
 ALLOWED_HOSTS = env.list("DJANGO_ALLOWED_HOSTS", default=["localhost", "127.0.0.1", "[::1]"])
@@ -86,6 +98,8 @@ MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     # Right after SecurityMiddleware: serves static files before other work.
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    # The Content-Security-Policy header (SECURE_CSP below) on every page.
+    "django.middleware.csp.ContentSecurityPolicyMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
@@ -109,6 +123,8 @@ TEMPLATES = [
                 "django.template.context_processors.request",
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
+                # The request's CSP nonce, for the few inline <script> and <style> blocks.
+                "django.template.context_processors.csp",
             ],
         },
     },
@@ -219,6 +235,43 @@ SECURE_HSTS_INCLUDE_SUBDOMAINS = env.bool("DJANGO_SECURE_HSTS_INCLUDE_SUBDOMAINS
 SECURE_HSTS_PRELOAD = env.bool("DJANGO_SECURE_HSTS_PRELOAD", default=not DEBUG)
 SECURE_CONTENT_TYPE_NOSNIFF = True
 X_FRAME_OPTIONS = "DENY"
+
+# Content Security Policy: browsers load scripts, styles, images and fonts from
+# this site only, and run inline <script> or <style> blocks only when they carry
+# the request's nonce (the csp_nonce_attr template tag), so injected markup cannot run.
+# https://docs.djangoproject.com/en/6.1/ref/csp/
+SECURE_CSP = {
+    # Anything not named below (objects, frames, media, ...) is refused.
+    "default-src": [CSP.NONE],
+    "script-src": [CSP.SELF, CSP.NONCE],
+{%- if cookiecutter.use_drf == "y" %}
+    "style-src": [
+        CSP.SELF,
+        CSP.NONCE,
+        # ReDoc's bundle inserts perfect-scrollbar's <style> (first empty) before
+        # it can know the nonce: their hashes. A new ReDoc release may change them.
+        "'sha256-QMIg+bpjm3JdElJ388KYke01izlUW0UoNOeKjpMxdgc='",
+        "'sha256-47DEQpj8HBSa+/TImW+5JCeuQeRkm5NMpJWZG3hSuFU='",
+    ],
+    # style="..." attributes take no nonce; DRF's browsable API uses a few.
+    "style-src-attr": [CSP.UNSAFE_INLINE],
+    # Swagger UI's stylesheet draws its icons as data: SVG images.
+    "img-src": [CSP.SELF, "data:"],
+{%- else %}
+    "style-src": [CSP.SELF, CSP.NONCE],
+    "img-src": [CSP.SELF],
+{%- endif %}
+    "font-src": [CSP.SELF],
+    "connect-src": [CSP.SELF],
+{%- if cookiecutter.use_drf == "y" %}
+    # ReDoc builds its search index in a Worker made from a blob: URL.
+    "worker-src": ["blob:"],
+{%- endif %}
+    # Not covered by default-src: forms post only here, no framing, no <base>.
+    "form-action": [CSP.SELF],
+    "frame-ancestors": [CSP.NONE],
+    "base-uri": [CSP.NONE],
+}
 
 
 # Logging: everything to the console, where runserver, gunicorn and

@@ -16,3 +16,11 @@ def test_stylesheet_is_served(client):
     response = client.get(reverse("home"))
 
     assert 'href="/static/css/site.css"' in response.text
+
+
+def test_pages_carry_a_content_security_policy(client):
+    policy = client.get(reverse("home"))["Content-Security-Policy"]
+
+    assert "default-src 'none'" in policy
+    assert "script-src 'self'" in policy
+    assert "frame-ancestors 'none'" in policy

@@ -8,6 +8,7 @@ import runpy
 from pathlib import Path
 from typing import Any
 
+import environ
 import pytest
 
 SETTINGS_FILE = Path(__file__).resolve().parent.parent / "config" / "settings.py"
@@ -20,6 +21,8 @@ PRODUCTION = {
 def settings_with(monkeypatch: pytest.MonkeyPatch, **variables: str) -> dict[str, Any]:
     for name, value in variables.items():
         monkeypatch.setenv(name, value)
+    # django-environ keeps what it read from *_FILE files for the whole process.
+    monkeypatch.setattr(environ.FileAwareEnv.ENVIRON, "files_cache", {})
     return runpy.run_path(str(SETTINGS_FILE))
 
 
@@ -78,3 +81,26 @@ def test_any_variable_can_come_from_a_file(monkeypatch, tmp_path):
     values = settings_with(monkeypatch, DJANGO_DEBUG="false", DJANGO_SECRET_KEY_FILE=str(secret))
 
     assert values["SECRET_KEY"].endswith("-from-a-file")
+
+
+@pytest.mark.parametrize(
+    ("key", "problem"),
+    [
+        ("change-me", "is too weak for production"),
+        ("x" * 60, "is too weak for production"),
+        ("short-but-random-Q7f", "is too weak for production"),
+        ("django-insecure-" + "k" * 30 + "0123456789abcdef", "is too weak for production"),
+        ("", "is not set"),
+    ],
+)
+def test_production_refuses_a_missing_or_weak_secret_key_in_one_line(monkeypatch, key, problem):
+    with pytest.raises(SystemExit) as refused:
+        settings_with(monkeypatch, DJANGO_DEBUG="false", DJANGO_SECRET_KEY=key)
+
+    message = str(refused.value.code)
+    assert message.startswith(f"DJANGO_SECRET_KEY {problem}")
+    assert "\n" not in message
+
+
+def test_development_accepts_the_placeholder_key(monkeypatch):
+    assert settings_with(monkeypatch, DJANGO_DEBUG="true", DJANGO_SECRET_KEY="change-me")["SECRET_KEY"] == "change-me"

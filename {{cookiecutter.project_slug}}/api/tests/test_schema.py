@@ -43,3 +43,22 @@ def test_docs_pages_use_assets_served_by_this_site(api_client, url_name, asset):
     assert not re.search(r"""(?:src|href)=["']https?://""", page), "the page loads files from another site"
     assert not re.search(r"jsdelivr|unpkg|cdnjs", page), "the page names a CDN"
     assert finders.find(asset), f"{asset} is not among the static files"
+
+
+@pytest.mark.parametrize("url_name", ["api-docs", "api-redoc"])
+def test_docs_pages_inline_blocks_carry_the_policys_nonce(api_client, url_name):
+    response = api_client.get(reverse(url_name))
+
+    nonce = re.search(r"'nonce-([^']+)'", response["Content-Security-Policy"])
+    assert nonce, "the policy names this response's nonce"
+    page = response.content.decode()
+    inline_blocks = re.findall(r"<(?:script|style)(?![^>]*\bsrc=)([^>]*)>", page)
+    assert inline_blocks
+    assert all(f'nonce="{nonce.group(1)}"' in attributes for attributes in inline_blocks)
+
+
+def test_swagger_ui_start_up_script_is_a_file_of_this_site(api_client):
+    response = api_client.get(reverse("api-docs"), {"script": ""})
+
+    assert response.status_code == 200
+    assert response["Content-Type"].startswith("application/javascript")
