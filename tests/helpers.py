@@ -11,10 +11,13 @@ import shutil
 import socket
 import subprocess
 import sys
+import time
 import tomllib
 import urllib.error
 import urllib.parse
 import urllib.request
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from types import ModuleType
 
@@ -172,15 +175,48 @@ def free_port() -> int:
         return sock.getsockname()[1]
 
 
-def fetch(url: str, data: dict[str, str] | None = None, headers: dict[str, str] | None = None) -> tuple[int, str]:
-    """GET (or POST `data` as a form) a local test server; return status and text."""
+def fetch(
+    url: str,
+    data: dict[str, str] | None = None,
+    headers: dict[str, str] | None = None,
+    *,
+    json_body: object = None,
+    method: str | None = None,
+) -> tuple[int, str]:
+    """GET a local test server, or POST `data` as a form or `json_body` as JSON; return status and text."""
+    headers = dict(headers or {})
     body = None if data is None else urllib.parse.urlencode(data).encode()
-    request = urllib.request.Request(url, data=body, headers=headers or {})  # noqa: S310 - local servers only
+    if json_body is not None:
+        body = json.dumps(json_body).encode()
+        headers["Content-Type"] = "application/json"
+    request = urllib.request.Request(url, data=body, headers=headers, method=method)  # noqa: S310 - local servers only
     try:
         with urllib.request.urlopen(request, timeout=10) as response:  # noqa: S310
             return response.status, response.read().decode("utf-8", errors="replace")
     except urllib.error.HTTPError as error:
         return error.code, error.read().decode("utf-8", errors="replace")
+
+
+@contextmanager
+def serving(args: list[str], cwd: Path, env: dict[str, str], base_url: str) -> Iterator[None]:
+    """Run a server until its health check answers; stop it afterwards."""
+    server = subprocess.Popen(args, cwd=cwd, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
+    try:
+        deadline = time.monotonic() + 30
+        while True:
+            try:
+                if fetch(f"{base_url}/health/")[0] == 200:
+                    break
+            except OSError:
+                pass
+            if server.poll() is not None or time.monotonic() > deadline:
+                server.kill()
+                pytest.fail(f"server did not become healthy:\n{server.communicate()[0][-4000:]}")
+            time.sleep(0.2)
+        yield
+    finally:
+        server.terminate()
+        server.communicate(timeout=10)
 
 
 def asset_urls(page: str) -> list[str]:

@@ -6,12 +6,8 @@ by gunicorn with production settings, and the plain-pip install route.
 
 import json
 import re
-import subprocess
-import time
 import urllib.error
 import urllib.request
-from collections.abc import Iterator
-from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
@@ -24,31 +20,10 @@ from tests.helpers import (
     production_env,
     project_env,
     run,
+    serving,
     sync_environment,
     unserved,
 )
-
-
-@contextmanager
-def serving(args: list[str], cwd: Path, env: dict[str, str], base_url: str) -> Iterator[None]:
-    """Run a server until its health check answers; stop it afterwards."""
-    server = subprocess.Popen(args, cwd=cwd, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
-    try:
-        deadline = time.monotonic() + 30
-        while True:
-            try:
-                if fetch(f"{base_url}/health/")[0] == 200:
-                    break
-            except OSError:
-                pass
-            if server.poll() is not None or time.monotonic() > deadline:
-                server.kill()
-                pytest.fail(f"server did not become healthy:\n{server.communicate()[0][-4000:]}")
-            time.sleep(0.2)
-        yield
-    finally:
-        server.terminate()
-        server.communicate(timeout=10)
 
 
 @pytest.fixture
@@ -108,12 +83,14 @@ def test_venv_route_serves_site_api_and_docs(default_project, browser, tmp_path)
         assert "/api/books/" in redoc, "ReDoc did not render the operations"
 
         # The README's curl round trip, with Python's HTTP client.
-        status, token = fetch(f"{base}/api/auth/token/", {"username": "alice", "password": "a-long-test-password-42"})
+        credentials = {"username": "alice", "password": "a-long-test-password-42"}
+        status, token = fetch(f"{base}/api/auth/token/", json_body=credentials)
         assert status == 200
         auth = {"Authorization": f"Token {json.loads(token)['token']}"}
         new_book = {"title": "Dune", "author": "Frank Herbert", "isbn": "9780441013593"}
-        assert fetch(f"{base}/api/books/", new_book, auth)[0] == 201
-        assert fetch(f"{base}/api/books/", new_book)[0] == 401
+        assert fetch(f"{base}/api/books/", headers=auth, json_body=new_book)[0] == 201
+        assert fetch(f"{base}/api/books/", json_body=new_book)[0] == 401
+        assert fetch(f"{base}/api/books/", new_book, auth)[0] == 415, "bodies are JSON only"
         assert json.loads(fetch(f"{base}/api/books/?search=dune")[1])["count"] == 1
 
         assert json.loads(fetch(f"{base}/health/")[1]) == {"status": "ok", "database": "ok"}
