@@ -1,7 +1,7 @@
 """Hostile and unlucky requests: each is a 4xx with a JSON body, never a 500.
 
-They go to users/me, which every API has; the books tests try the same on
-books, and the template's tests fuzz every operation against the schema.
+They go to users/me, the endpoint with a body that every set-up has; the
+tests of other endpoints try the bad values that are theirs alone.
 """
 
 import datetime
