@@ -56,7 +56,7 @@ def test_signed_in_users_are_counted_by_account_at_their_own_rate(user_client, u
     assert dict(RequestCount.objects.values_list("key", "count")) == {f"throttle_user_{user.pk}": 6}
 
 
-def test_forwarded_addresses_are_ignored_unless_proxies_are_configured(api_client, clock, rates, settings):
+def test_forwarded_addresses_are_ignored_unless_proxies_are_configured(api_client, clock, rates):
     spoofed = [api_client.get(reverse("api-root"), HTTP_X_FORWARDED_FOR=f"198.51.100.{n}") for n in range(4)]
 
     assert [response.status_code for response in spoofed] == [200, 200, 200, 429]
