@@ -176,10 +176,21 @@ def free_port() -> int:
         return sock.getsockname()[1]
 
 
-def fetch(url: str, data: dict[str, str] | None = None, headers: dict[str, str] | None = None) -> tuple[int, str]:
-    """GET (or POST `data` as a form) a local test server; return status and text."""
+def fetch(
+    url: str,
+    data: dict[str, str] | None = None,
+    headers: dict[str, str] | None = None,
+    *,
+    json_body: object = None,
+    method: str | None = None,
+) -> tuple[int, str]:
+    """GET a local test server, or POST `data` as a form or `json_body` as JSON; return status and text."""
+    headers = dict(headers or {})
     body = None if data is None else urllib.parse.urlencode(data).encode()
-    request = urllib.request.Request(url, data=body, headers=headers or {})  # noqa: S310 - local servers only
+    if json_body is not None:
+        body = json.dumps(json_body).encode()
+        headers["Content-Type"] = "application/json"
+    request = urllib.request.Request(url, data=body, headers=headers, method=method)  # noqa: S310 - local servers only
     try:
         with urllib.request.urlopen(request, timeout=10) as response:  # noqa: S310
             return response.status, response.read().decode("utf-8", errors="replace")

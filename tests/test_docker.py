@@ -147,10 +147,10 @@ def test_compose_stack_builds_runs_and_passes(bake, engine, record_property, com
 
 def obtain_auth_header(stack: Stack, auth: str) -> dict[str, str]:
     if auth == "jwt":
-        status, body = fetch(f"{stack.url}/api/auth/jwt/", {"username": "admin", "password": ADMIN_PASSWORD})
+        status, body = fetch(f"{stack.url}/api/auth/jwt/", json_body={"username": "admin", "password": ADMIN_PASSWORD})
         assert status == 200, body
         return {"Authorization": f"Bearer {json.loads(body)['access']}"}
-    status, body = fetch(f"{stack.url}/api/auth/token/", {"username": "admin", "password": ADMIN_PASSWORD})
+    status, body = fetch(f"{stack.url}/api/auth/token/", json_body={"username": "admin", "password": ADMIN_PASSWORD})
     assert status == 200, body
     return {"Authorization": f"Token {json.loads(body)['token']}"}
 
@@ -174,7 +174,7 @@ def check_development_stack(stack: Stack, record_property, answers: dict[str, st
     )  # fmt: skip
     headers = obtain_auth_header(stack, answers["api_auth"])
     book = {"title": "Dune", "author": "Frank Herbert", "isbn": "9780441013593"}
-    status, body = fetch(f"{stack.url}/api/books/", book, headers)
+    status, body = fetch(f"{stack.url}/api/books/", headers=headers, json_body=book)
     assert status == 201, body
     assert json.loads(fetch(f"{stack.url}/api/books/")[1])["results"][0]["title"] == "Dune"
 

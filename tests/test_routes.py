@@ -85,12 +85,14 @@ def test_venv_route_serves_site_api_and_docs(default_project, browser, tmp_path)
         assert "/api/books/" in redoc, "ReDoc did not render the operations"
 
         # The README's curl round trip, with Python's HTTP client.
-        status, token = fetch(f"{base}/api/auth/token/", {"username": "alice", "password": "a-long-test-password-42"})
+        credentials = {"username": "alice", "password": "a-long-test-password-42"}
+        status, token = fetch(f"{base}/api/auth/token/", json_body=credentials)
         assert status == 200
         auth = {"Authorization": f"Token {json.loads(token)['token']}"}
         new_book = {"title": "Dune", "author": "Frank Herbert", "isbn": "9780441013593"}
-        assert fetch(f"{base}/api/books/", new_book, auth)[0] == 201
-        assert fetch(f"{base}/api/books/", new_book)[0] == 401
+        assert fetch(f"{base}/api/books/", headers=auth, json_body=new_book)[0] == 201
+        assert fetch(f"{base}/api/books/", json_body=new_book)[0] == 401
+        assert fetch(f"{base}/api/books/", new_book, auth)[0] == 415, "bodies are JSON only"
         assert json.loads(fetch(f"{base}/api/books/?search=dune")[1])["count"] == 1
 
         assert json.loads(fetch(f"{base}/health/")[1]) == {"status": "ok", "database": "ok"}

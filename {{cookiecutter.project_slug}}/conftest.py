@@ -1,7 +1,6 @@
 """Fixtures every test gets, wherever it lives."""
 
 import pytest
-from django.core.cache import cache
 
 
 @pytest.fixture(autouse=True)
@@ -15,11 +14,3 @@ def _test_friendly_settings(settings):
     settings.SECURE_SSL_REDIRECT = False
     # The default hasher is slow on purpose; tests need no such protection.
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
-
-
-@pytest.fixture(autouse=True)
-def _empty_cache():
-    # Throttling counts requests in the cache: start every test from zero.
-    cache.clear()
-    yield
-    cache.clear()

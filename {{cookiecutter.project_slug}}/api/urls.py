@@ -1,8 +1,9 @@
 from django.urls import include, path
 from drf_spectacular.views import SpectacularAPIView, SpectacularRedocView, SpectacularSwaggerSplitView
-{% if cookiecutter.api_auth == "token" %}from rest_framework.authtoken.views import obtain_auth_token
+{% if cookiecutter.api_auth == "token" %}from rest_framework.authtoken.views import ObtainAuthToken
 {% endif %}{% if cookiecutter.example_app == "y" %}from rest_framework.routers import SimpleRouter
 {% endif %}{% if cookiecutter.api_auth == "jwt" %}from rest_framework_simplejwt.views import TokenObtainPairView, TokenRefreshView
+{% endif %}{% if cookiecutter.api_auth == "token" %}from rest_framework.settings import api_settings
 {% endif %}
 {% if cookiecutter.example_app == "y" %}from api.books import BookViewSet
 {% endif %}from api.users import MeView
@@ -20,7 +21,18 @@ urlpatterns = [
 {%- endif %}
     path("users/me/", MeView.as_view(), name="api-me"),
 {%- if cookiecutter.api_auth == "token" %}
-    path("auth/token/", obtain_auth_token, name="api-token"),
+    path(
+        "auth/token/",
+        # DRF's view, with the API's parser (JSON only) and limits: DRF gives it
+        # none, which would leave password guessing unlimited. The credentials are
+        # in the body, so a stale Authorization header must not turn it into a 401.
+        ObtainAuthToken.as_view(
+            parser_classes=api_settings.DEFAULT_PARSER_CLASSES,
+            throttle_classes=api_settings.DEFAULT_THROTTLE_CLASSES,
+            authentication_classes=[],
+        ),
+        name="api-token",
+    ),
 {%- elif cookiecutter.api_auth == "jwt" %}
     path("auth/jwt/", TokenObtainPairView.as_view(), name="api-jwt-obtain"),
     path("auth/jwt/refresh/", TokenRefreshView.as_view(), name="api-jwt-refresh"),

@@ -1,10 +1,11 @@
-from rest_framework import generics, permissions, serializers
+from rest_framework import generics, permissions
 from rest_framework.exceptions import NotAuthenticated
 
+from api.serializers import ModelSerializer
 from users.models import User
 
 
-class UserSerializer(serializers.ModelSerializer[User]):
+class UserSerializer(ModelSerializer[User]):
     """What a user may see and change about their own account."""
 
     class Meta:

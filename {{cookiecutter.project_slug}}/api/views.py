@@ -1,3 +1,6 @@
+from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.urls import reverse as url_path
+from django.views import defaults
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema
 from rest_framework import permissions
@@ -35,3 +38,10 @@ def api_root(request: Request) -> Response:
             "redoc": link("api-redoc"),
         }
     )
+
+
+def page_not_found(request: HttpRequest, exception: Exception) -> HttpResponse:
+    """Django's 404 for URLs that match no route: in JSON under /api/, as the API's own 404s are."""
+    if request.path.startswith(url_path("api-root")):
+        return JsonResponse({"detail": "Not found."}, status=404)
+    return defaults.page_not_found(request, exception)

@@ -90,6 +90,10 @@ LOCAL_APPS = [
 {%- if cookiecutter.example_app == "y" %}
     "library",
 {%- endif %}
+{%- if cookiecutter.use_drf == "y" %}
+    # The API: its routes, and the request counts its rate limits keep.
+    "api",
+{%- endif %}
 ]
 
 INSTALLED_APPS = DJANGO_APPS + {% if cookiecutter.use_drf == "y" %}THIRD_PARTY_APPS + {% endif %}LOCAL_APPS
@@ -143,6 +147,17 @@ DATABASES = {
 # A password kept out of the URL, e.g. DATABASE_PASSWORD_FILE=/run/secrets/... in compose.
 if database_password := env.str("DATABASE_PASSWORD", default=""):
     DATABASES["default"]["PASSWORD"] = database_password
+if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
+    # Several server processes can share the file: readers never wait for a writer
+    # (WAL), a transaction takes the write lock when it starts, so two never deadlock
+    # upgrading theirs, and a writer waits up to 20 s for the lock instead of failing.
+    DATABASES["default"]["OPTIONS"] = {
+        "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL",
+        "transaction_mode": "IMMEDIATE",
+        "timeout": 20,
+        # Options given in DATABASE_URL (?timeout=5) win.
+        **DATABASES["default"].get("OPTIONS", {}),
+    }
 # Keep connections open between requests, checking them before reuse.
 DATABASES["default"]["CONN_MAX_AGE"] = env.int("DJANGO_CONN_MAX_AGE", default=60)
 DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
@@ -314,20 +329,32 @@ REST_FRAMEWORK = {
     "DEFAULT_PAGINATION_CLASS": "rest_framework.pagination.PageNumberPagination",
     "PAGE_SIZE": env.int("API_PAGE_SIZE", default=20),
     "DEFAULT_FILTER_BACKENDS": [
-        "django_filters.rest_framework.DjangoFilterBackend",
+        # django-filter's, taking dates as YYYY-MM-DD only (see api/filters.py).
+        "api.filters.DjangoFilterBackend",
         "rest_framework.filters.SearchFilter",
         "rest_framework.filters.OrderingFilter",
     ],
-    # Limits per client; counts are kept in the cache.
+    # Bodies are JSON: one format the schema can describe exactly (a form cannot
+    # say null or a number). Any body that cannot be read is a 400, never a 500,
+    # and one larger than DATA_UPLOAD_MAX_MEMORY_SIZE a 413.
+    "DEFAULT_PARSER_CLASSES": ["api.parsers.JSONParser"],
+    "EXCEPTION_HANDLER": "api.exceptions.exception_handler",
+    # Limits per client (anonymous ones by address, others by account), counted
+    # in the database so they hold for every server process at once.
     "DEFAULT_THROTTLE_CLASSES": [
-        "rest_framework.throttling.AnonRateThrottle",
-        "rest_framework.throttling.UserRateThrottle",
+        "api.throttling.AnonRateThrottle",
+        "api.throttling.UserRateThrottle",
     ],
     "DEFAULT_THROTTLE_RATES": {
         "anon": env.str("API_THROTTLE_ANON", default="100/minute"),
         "user": env.str("API_THROTTLE_USER", default="1000/minute"),
     },
-    "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+    # How many proxies in front of the site append to X-Forwarded-For: the client's
+    # address is read from there. 0 uses the connection's address, which a client
+    # cannot forge to escape its limit.
+    "NUM_PROXIES": env.int("API_NUM_PROXIES", default=0),
+    # drf-spectacular's, plus the error responses each operation can give.
+    "DEFAULT_SCHEMA_CLASS": "api.schema.AutoSchema",
     "TEST_REQUEST_DEFAULT_FORMAT": "json",
 }
 
@@ -339,6 +366,9 @@ SPECTACULAR_SETTINGS = {
     "DESCRIPTION": {{ cookiecutter.description | python_string }},
     "VERSION": "1.0.0",
     "SERVE_INCLUDE_SCHEMA": False,
+    # Request bodies described apart from responses: without read-only fields,
+    # and with minLength 1 where a text field may not be blank.
+    "COMPONENT_SPLIT_REQUEST": True,
     # Served by this site from drf-spectacular-sidecar, never from a CDN.
     "SWAGGER_UI_DIST": "SIDECAR",
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",

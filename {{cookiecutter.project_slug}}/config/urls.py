@@ -20,3 +20,8 @@ urlpatterns = [
     path("admin/", admin.site.urls),
     path("health/", health, name="health"),
 ]
+{%- if cookiecutter.use_drf == "y" %}
+
+# URLs that match nothing answer JSON under /api/ (when DEBUG is off).
+handler404 = "api.views.page_not_found"
+{%- endif %}

@@ -1,8 +1,9 @@
+from django.conf import settings
 from django.core.validators import RegexValidator
 from django.db import models
 from django.urls import reverse
 
-isbn_validator = RegexValidator(r"^\d{13}$", "Enter the 13 digits of the ISBN, without dashes.")
+isbn_validator = RegexValidator(r"^[0-9]{13}$", "Enter the 13 digits of the ISBN, without dashes.")
 
 
 class Book(models.Model):
@@ -13,6 +14,11 @@ class Book(models.Model):
     )
     published_on = models.DateField(null=True, blank=True)
     summary = models.TextField(blank=True)
+    # Who added the book: only they (or staff) may change or delete it. Empty for
+    # books added by a command, or once that account is deleted.
+    owner = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="books"
+    )
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 

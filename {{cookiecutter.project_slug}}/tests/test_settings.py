@@ -73,6 +73,15 @@ def test_database_comes_from_its_url_with_the_password_kept_apart(monkeypatch):
     assert database["PASSWORD"] == "s3cret"
 
 
+def test_sqlite_lets_several_server_processes_share_the_file(monkeypatch, tmp_path):
+    values = settings_with(monkeypatch, DATABASE_URL=f"sqlite:///{tmp_path / 'db.sqlite3'}?timeout=5")
+
+    options = values["DATABASES"]["default"]["OPTIONS"]
+    assert "PRAGMA journal_mode=WAL" in options["init_command"]
+    assert options["transaction_mode"] == "IMMEDIATE"
+    assert options["timeout"] == 5  # options in the URL win
+
+
 def test_any_variable_can_come_from_a_file(monkeypatch, tmp_path):
     secret = tmp_path / "secret_key"
     secret.write_text(PRODUCTION["DJANGO_SECRET_KEY"] + "-from-a-file")

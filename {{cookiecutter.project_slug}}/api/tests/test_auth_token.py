@@ -1,5 +1,6 @@
 import pytest
 from django.urls import reverse
+from rest_framework.throttling import SimpleRateThrottle
 
 from users.tests.factories import PASSWORD
 
@@ -43,3 +44,30 @@ def test_browser_session_login_still_works(api_client, user):
     assert api_client.login(username=user.username, password=PASSWORD)
 
     assert api_client.get(reverse("api-me")).status_code == 200
+
+
+def test_token_endpoint_takes_json_only(api_client, user):
+    response = api_client.post(
+        reverse("api-token"), {"username": user.username, "password": PASSWORD}, format="multipart"
+    )
+
+    assert response.status_code == 415
+
+
+def test_password_guessing_is_limited(api_client, user, clock, monkeypatch):
+    monkeypatch.setitem(SimpleRateThrottle.THROTTLE_RATES, "anon", "2/minute")
+
+    statuses = [
+        api_client.post(reverse("api-token"), {"username": user.username, "password": guess}).status_code
+        for guess in ["wrong", "wrong-again", PASSWORD]
+    ]
+
+    assert statuses == [400, 400, 429]
+
+
+def test_a_stale_authorization_header_does_not_stop_a_login(api_client, user):
+    api_client.credentials(HTTP_AUTHORIZATION="Token " + "0" * 40)
+
+    response = api_client.post(reverse("api-token"), {"username": user.username, "password": PASSWORD})
+
+    assert response.status_code == 200

@@ -1,10 +1,13 @@
 import pytest
 from django.urls import reverse
 from rest_framework.pagination import PageNumberPagination
+from rest_framework.test import APIClient
+from rest_framework.validators import UniqueValidator
 
 from api.tests.conftest import NOT_AUTHENTICATED
 from library.models import Book
 from library.tests.factories import BookFactory
+from users.tests.factories import UserFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -72,26 +75,37 @@ def test_anonymous_clients_cannot_write(api_client):
     assert book.title != "Changed"
 
 
-def test_signed_in_user_creates_a_book(user_client):
+def test_signed_in_user_creates_a_book_they_own(user_client, user):
     response = user_client.post(reverse("book-list"), NEW_BOOK)
 
     assert response.status_code == 201
-    assert Book.objects.get(isbn=NEW_BOOK["isbn"]).title == "Dune"
+    book = Book.objects.get(isbn=NEW_BOOK["isbn"])
+    assert (book.title, book.owner) == ("Dune", user)
     assert response.json()["published_on"] == "1965-08-01"
+    assert response.json()["owner"] == user.username
 
 
-def test_signed_in_user_replaces_a_book(user_client):
-    book = BookFactory.create()
+def test_the_owner_cannot_be_chosen_by_the_client(user_client, user):
+    other = UserFactory.create()
+
+    response = user_client.post(reverse("book-list"), {**NEW_BOOK, "owner": other.username})
+
+    assert response.status_code == 201
+    assert Book.objects.get().owner == user
+
+
+def test_owner_replaces_their_book(user_client, user):
+    book = BookFactory.create(owner=user)
 
     response = user_client.put(detail_url(book), NEW_BOOK)
 
     assert response.status_code == 200
     book.refresh_from_db()
-    assert (book.title, book.isbn) == ("Dune", NEW_BOOK["isbn"])
+    assert (book.title, book.isbn, book.owner) == ("Dune", NEW_BOOK["isbn"], user)
 
 
-def test_signed_in_user_updates_a_book(user_client):
-    book = BookFactory.create(title="Old title")
+def test_owner_updates_their_book(user_client, user):
+    book = BookFactory.create(title="Old title", owner=user)
 
     response = user_client.patch(detail_url(book), {"title": "New title"})
 
@@ -100,8 +114,8 @@ def test_signed_in_user_updates_a_book(user_client):
     assert book.title == "New title"
 
 
-def test_signed_in_user_deletes_a_book(user_client):
-    book = BookFactory.create()
+def test_owner_deletes_their_book(user_client, user):
+    book = BookFactory.create(owner=user)
 
     response = user_client.delete(detail_url(book))
 
@@ -109,12 +123,49 @@ def test_signed_in_user_deletes_a_book(user_client):
     assert not Book.objects.filter(pk=book.pk).exists()
 
 
+@pytest.mark.parametrize("owner", ["someone else", "nobody"])
+def test_other_users_may_not_change_or_delete_a_book(user_client, owner):
+    book = BookFactory.create(title="Kept", owner=UserFactory.create() if owner == "someone else" else None)
+
+    assert user_client.put(detail_url(book), NEW_BOOK).status_code == 403
+    assert user_client.patch(detail_url(book), {"title": "Changed"}).status_code == 403
+    assert user_client.delete(detail_url(book)).status_code == 403
+    book.refresh_from_db()
+    assert book.title == "Kept"
+    assert user_client.get(detail_url(book)).status_code == 200
+
+
+@pytest.mark.parametrize("owner", ["someone else", "nobody"])
+def test_staff_may_change_and_delete_any_book(owner):
+    book = BookFactory.create(owner=UserFactory.create() if owner == "someone else" else None)
+    staff = APIClient()
+    staff.force_authenticate(UserFactory.create(is_staff=True))
+
+    assert staff.patch(detail_url(book), {"title": "Changed by staff"}).status_code == 200
+    assert staff.delete(detail_url(book)).status_code == 204
+
+
+def test_books_outlive_the_account_that_added_them(user):
+    book = BookFactory.create(owner=user)
+
+    user.delete()
+
+    book.refresh_from_db()
+    assert book.owner is None
+
+
 @pytest.mark.parametrize(
     ("change", "field"),
     [
         ({"isbn": "978-0441013593"}, "isbn"),
+        ({"isbn": "\u0669" * 13}, "isbn"),  # digits, but not 0-9
         ({"title": ""}, "title"),
+        ({"title": "   "}, "title"),
+        ({"title": "Dune\u0000"}, "title"),
+        ({"title": 42}, "title"),
+        ({"title": "x" * 200 + " "}, "title"),
         ({"published_on": "yesterday"}, "published_on"),
+        ({"published_on": "19650801"}, "published_on"),
     ],
 )
 def test_invalid_books_are_rejected(user_client, change, field):
@@ -134,5 +185,44 @@ def test_duplicate_isbn_is_rejected(user_client):
     assert "isbn" in response.json()
 
 
+def test_duplicate_isbn_that_slips_past_the_check_is_still_a_400(user_client, monkeypatch):
+    # Two requests at once can both pass the uniqueness check; the database stops the second.
+    BookFactory.create(isbn=NEW_BOOK["isbn"])
+    monkeypatch.setattr(UniqueValidator, "__call__", lambda validator, value, field: None)
+
+    response = user_client.post(reverse("book-list"), NEW_BOOK)
+
+    assert response.status_code == 400
+    assert response.json() == {"isbn": ["book with this ISBN already exists."]}
+    assert Book.objects.count() == 1
+
+
+@pytest.mark.parametrize(
+    ("query", "parameter"),
+    [
+        ({"search": "Dune\x00"}, None),
+        ({"author": "Frank\x00"}, "author"),
+        ({"author__icontains": "\x00"}, "author__icontains"),
+        ({"published_on": "10/25/2006"}, "published_on"),
+        ({"published_on__gte": "2006-1-5"}, "published_on__gte"),
+    ],
+)
+def test_bad_filter_values_are_a_400(api_client, query, parameter):
+    response = api_client.get(reverse("book-list"), query)
+
+    assert response.status_code == 400
+    assert parameter is None or parameter in response.json()
+
+
+def test_empty_filter_values_are_ignored(api_client):
+    BookFactory.create()
+
+    response = api_client.get(reverse("book-list"), {"search": "", "author": "", "published_on": ""})
+
+    assert response.json()["count"] == 1
+
+
 def test_missing_book_is_404(api_client):
     assert api_client.get(reverse("book-detail", kwargs={"pk": 999})).status_code == 404
+    assert api_client.get("/api/books/not-a-number/").status_code == 404
+    assert api_client.get("/api/books/0.5/").json() == {"detail": "Not found."}

@@ -5,6 +5,8 @@ from django.contrib.staticfiles import finders
 from django.core.management import call_command
 from django.urls import reverse
 
+from api.tests.conftest import NOT_AUTHENTICATED
+
 pytestmark = pytest.mark.django_db
 
 
@@ -18,6 +20,25 @@ def test_schema_is_openapi_3(api_client):
 {%- if cookiecutter.example_app == "y" %}
     assert "/api/books/" in schema["paths"]
 {%- endif %}
+
+
+def test_schema_documents_the_errors_each_operation_can_give(api_client):
+    paths = api_client.get(reverse("api-schema"), {"format": "json"}).json()["paths"]
+
+    def statuses(path: str, method: str) -> set[str]:
+        return {status for status in paths[path][method]["responses"] if not status.startswith("2")}
+
+    assert statuses("/api/users/me/", "patch") == {"400", str(NOT_AUTHENTICATED), "403", "413", "415", "429"}
+    assert statuses("/api/users/me/", "get") == {str(NOT_AUTHENTICATED), "429"}
+    assert statuses("/api/", "get") >= {"429"}
+    assert "400" not in statuses("/api/", "get")
+{%- if cookiecutter.example_app == "y" %}
+    assert statuses("/api/books/", "get") >= {"400", "404", "429"}
+    assert statuses("/api/books/{id}/", "delete") >= {"403", "404"}
+    assert "400" not in statuses("/api/books/{id}/", "delete")
+{%- endif %}
+    error = api_client.get(reverse("api-schema"), {"format": "json"}).json()["components"]["schemas"]["Error"]
+    assert error["required"] == ["detail"]
 
 
 def test_schema_generates_without_warnings(tmp_path):

@@ -1,0 +1,268 @@
+"""The baked API served as in production, tried as a hostile or unlucky client would.
+
+A default bake runs under gunicorn with several workers, production settings
+and PostgreSQL (one bake and one database for the whole module):
+
+- schemathesis runs every operation with all its checks (authenticated), and
+  fails on any server error or any answer the schema does not document;
+- a limit of 30 anonymous requests a minute lets exactly 30 through, whichever
+  worker answers them, from concurrent clients, on PostgreSQL and on SQLite;
+- wrk sends mixed reads and authenticated creates from 32 connections for
+  20 seconds: no server error, no connection error, and every 201 is a row;
+- concurrent creates leave exactly one row each, and concurrent creates of
+  one ISBN leave one row, one 201 and 400 for the rest.
+
+Figures (requests, latency, rows lost) are recorded for the "figures" section
+of the test output, never asserted: these machines are noisy.
+"""
+
+import collections
+import contextlib
+import http.client
+import json
+import os
+import re
+import secrets
+import shutil
+import subprocess
+import threading
+import time
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
+from pathlib import Path
+
+import pytest
+
+from tests.conftest import POSTGRES_URL
+from tests.helpers import TEMPLATE_DIR, fetch, free_port, production_env, run, serving, sync_environment, tool
+from tests.options import defaults
+from tools.docker_engine import install_system_packages
+
+pytestmark = pytest.mark.xdist_group("served-api")
+
+WORKERS = "3"
+PASSWORD = "a-long-test-password-42"
+# Out of the way of the load and the fuzzing; the throttling test sets its own.
+NO_LIMITS = {"API_THROTTLE_ANON": "1000000/minute", "API_THROTTLE_USER": "1000000/minute"}
+LOAD_SECONDS = 20
+LOAD_CONNECTIONS = 32
+# The first digits of every ISBN the load adds.
+LOAD_PREFIX = "90"
+LIST_LOAD_ISBNS = (
+    "from library.models import Book; "
+    f"print(*Book.objects.filter(isbn__startswith='{LOAD_PREFIX}').values_list('isbn', flat=True))"
+)
+SCHEMATHESIS_CONFIG = TEMPLATE_DIR / "tests" / "schemathesis.toml"
+# Examples per operation and phase: about 20 seconds on two cores.
+SCHEMATHESIS_EXAMPLES = 50
+
+
+@dataclass
+class Served:
+    project: Path
+    venv: Path
+    env: dict[str, str]
+    url: str
+    token: str
+
+    def auth(self) -> dict[str, str]:
+        return {"Authorization": f"Token {self.token}"}
+
+    def manage_shell(self, code: str) -> str:
+        python = str(self.venv / "bin" / "python")
+        return run([python, "manage.py", "shell", "--no-imports", "-c", code], self.project, self.env).stdout
+
+    def book_count(self, search: str = "") -> int:
+        status, body = fetch(f"{self.url}/api/books/?search={search}")
+        assert status == 200, body
+        return json.loads(body)["count"]
+
+
+def gunicorn(served_venv: Path, port: int) -> list[str]:
+    return [str(served_venv / "bin" / "gunicorn"), "--workers", WORKERS, "--bind", f"127.0.0.1:{port}", "config.wsgi"]
+
+
+def prepare(project: Path, venv: Path, **env_values: str) -> tuple[dict[str, str], str]:
+    """Migrate and collect static files; add the sample books and a user; return the env and the user's token."""
+    env = production_env(venv, DJANGO_ALLOWED_HOSTS="127.0.0.1", DJANGO_SECURE_SSL_REDIRECT="false", **env_values)
+    python = str(venv / "bin" / "python")
+    run([python, "manage.py", "migrate", "--noinput"], project, env)
+    run([python, "manage.py", "collectstatic", "--noinput"], project, env)
+    run([python, "manage.py", "load_sample_books"], project, env)
+    make_user = (
+        "from rest_framework.authtoken.models import Token; from users.models import User; "
+        f"print(Token.objects.create(user=User.objects.create_user('client', password='{PASSWORD}')).key)"
+    )
+    token = run([python, "manage.py", "shell", "--no-imports", "-c", make_user], project, env).stdout.split()[-1]
+    return env, token
+
+
+def postgres(venv: Path, url: str, statement: str) -> None:
+    """Run one statement on the PostgreSQL server of `url`, with the bake's driver (the template's tests have none)."""
+    script = "import sys, psycopg; psycopg.connect(sys.argv[1], autocommit=True).execute(sys.argv[2])"
+    run([str(venv / "bin" / "python"), "-c", script, f"{url.rsplit('/', 1)[0]}/postgres", statement], venv)
+
+
+@contextlib.contextmanager
+def postgres_database(venv: Path) -> Iterator[str]:
+    """A new, empty PostgreSQL database (its URL), dropped afterwards."""
+    name = f"served_{secrets.token_hex(4)}"
+    url = f"{POSTGRES_URL}/{name}"
+    postgres(venv, url, f"CREATE DATABASE {name}")
+    try:
+        yield url
+    finally:
+        postgres(venv, url, f"DROP DATABASE IF EXISTS {name} WITH (FORCE)")
+
+
+@pytest.fixture(scope="module")
+def baked_default(baked, envs_dir) -> tuple[Path, Path]:
+    project = baked("served", defaults())
+    return project, sync_environment(project, defaults()["python_version"], envs_dir)
+
+
+@pytest.fixture(scope="module")
+def served(baked_default) -> Iterator[Served]:
+    """The default bake under gunicorn (production settings, PostgreSQL), limits out of the way."""
+    project, venv = baked_default
+    with postgres_database(venv) as database:
+        env, token = prepare(project, venv, DATABASE_URL=database, **NO_LIMITS)
+        port = free_port()
+        url = f"http://127.0.0.1:{port}"
+        with serving(gunicorn(venv, port), project, env, url):
+            yield Served(project, venv, env, url, token)
+
+
+def test_schemathesis_finds_no_server_error_and_no_undocumented_answer(served, tmp_path, record_property):
+    # schemathesis writes its state into the working directory: a scratch one.
+    command = [
+        tool("st"), "--config-file", str(SCHEMATHESIS_CONFIG), "run", f"{served.url}/api/schema/",
+        "--checks", "all", "--header", f"Authorization: Token {served.token}",
+        "--phases", "examples,coverage,fuzzing,stateful", "--max-examples", str(SCHEMATHESIS_EXAMPLES),
+        "--generation-database", "none", "--no-color",
+    ]  # fmt: skip
+    result = subprocess.run(command, cwd=tmp_path, capture_output=True, text=True, timeout=900, check=False)
+
+    output = result.stdout + result.stderr
+    assert result.returncode == 0, output[-12000:]
+    generated = re.search(r"(\d+) generated", output)
+    record_property("requests schemathesis tried (bad inputs among them)", generated[1] if generated else "?")
+
+
+def count_statuses(
+    url: str, requests: int, clients: int, send: Callable[[http.client.HTTPConnection], None]
+) -> collections.Counter[int]:
+    """Send `requests` requests from `clients` threads at once; count the statuses of the answers."""
+    statuses: collections.Counter[int] = collections.Counter()
+    left = iter(range(requests))
+    lock = threading.Lock()
+    start = threading.Barrier(clients)
+    host, port = url.removeprefix("http://").split(":")
+
+    def client() -> None:
+        start.wait()
+        while True:
+            with lock:
+                if next(left, None) is None:
+                    return
+            connection = http.client.HTTPConnection(host, int(port), timeout=30)
+            try:
+                send(connection)
+                response = connection.getresponse()
+                response.read()
+            finally:
+                connection.close()
+            with lock:
+                statuses[response.status] += 1
+
+    threads = [threading.Thread(target=client) for _ in range(clients)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    return statuses
+
+
+@pytest.mark.parametrize("database", ["postgresql", "sqlite"])
+def test_rate_limit_holds_for_every_worker_at_once(baked_default, database, record_property):
+    project, venv = baked_default
+    with contextlib.ExitStack() as stack:
+        if database == "postgresql":
+            url = stack.enter_context(postgres_database(venv))
+        else:
+            url = f"sqlite:///{project / f'throttled-{secrets.token_hex(4)}.sqlite3'}"
+        env, _ = prepare(project, venv, DATABASE_URL=url, API_THROTTLE_ANON="30/minute")
+        port = free_port()
+        base = f"http://127.0.0.1:{port}"
+        # Limits count in windows that start on the minute: finish within one.
+        if (left := 60 - time.time() % 60) < 20:
+            time.sleep(left + 0.5)
+
+        with serving(gunicorn(venv, port), project, env, base):
+            statuses = count_statuses(base, 90, 8, lambda connection: connection.request("GET", "/api/books/"))
+
+    assert statuses == {200: 30, 429: 60}, f"30 of 90 requests from 8 clients pass ({WORKERS} workers)"
+    record_property(f"requests passed of 90, limit 30/minute ({database})", statuses[200])
+
+
+def test_load_of_reads_and_writes_loses_nothing(served, record_property):
+    install_system_packages(["wrk"])
+    wrk = shutil.which("wrk")
+    assert wrk, "Debian's wrk did not install"
+    ids = [str(book["id"]) for book in json.loads(fetch(f"{served.url}/api/books/")[1])["results"]]
+    env = {**os.environ, "WRK_TOKEN": served.token, "WRK_BOOK_IDS": ",".join(ids), "WRK_PREFIX": LOAD_PREFIX}
+    command = [
+        wrk, "--threads", "2", "--connections", str(LOAD_CONNECTIONS), "--duration", f"{LOAD_SECONDS}s",
+        "--timeout", "10s", "--script", str(TEMPLATE_DIR / "tests" / "load" / "mixed.lua"), served.url,
+    ]  # fmt: skip
+
+    result = run(command, TEMPLATE_DIR, env, timeout=LOAD_SECONDS + 60)
+
+    figures = json.loads(result.stdout.strip().splitlines()[-1])
+    statuses = {int(status): count for status, count in figures["statuses"].items()}
+    confirmed = set(figures["created"])
+    stored = set(served.manage_shell(LIST_LOAD_ISBNS).split())
+    record_property("load: requests", figures["requests"])
+    record_property("load: requests/s", round(figures["requests"] / (figures["duration_us"] / 1e6)))
+    latency = figures["latency_us"]
+    record_property("load: p50 / p99 latency ms", f"{latency['p50'] / 1000:.0f} / {latency['p99'] / 1000:.0f}")
+    record_property("load: books created (201)", len(confirmed))
+    record_property("load: rows lost", len(confirmed - stored))
+    record_property("load: rows added while wrk stopped (unconfirmed)", len(stored - confirmed))
+    assert figures["errors"] == {"connect": 0, "read": 0, "write": 0, "status": 0, "timeout": 0}, result.stdout[:2000]
+    assert set(statuses) <= {200, 201}, statuses
+    assert len(confirmed) == statuses[201] > 0, "each 201 named its book"
+    assert confirmed - stored == set(), "every book a 201 confirmed is in the database"
+    # wrk stops without reading the answers still on their way: those books may exist unconfirmed.
+    assert len(stored - confirmed) <= LOAD_CONNECTIONS
+
+
+def post_book(served: Served, book: dict[str, str]) -> Callable[[http.client.HTTPConnection], None]:
+    body = json.dumps(book)
+    headers = {**served.auth(), "Content-Type": "application/json"}
+    return lambda connection: connection.request("POST", "/api/books/", body, headers)
+
+
+def test_concurrent_creates_leave_a_row_each(served, record_property):
+    numbers = iter(range(10**6))
+    lock = threading.Lock()
+
+    def send(connection: http.client.HTTPConnection) -> None:
+        with lock:
+            isbn = f"91{next(numbers):011d}"
+        post_book(served, {"title": f"Parallel {isbn}", "author": "Race", "isbn": isbn})(connection)
+
+    statuses = count_statuses(served.url, 48, 24, send)
+
+    assert statuses == {201: 48}
+    assert served.book_count("Parallel") == 48
+    record_property("concurrent creates: rows lost", 48 - served.book_count("Parallel"))
+
+
+def test_concurrent_creates_of_one_isbn_leave_one_row(served):
+    book = {"title": "Same ISBN", "author": "Race", "isbn": "9200000000001"}
+
+    statuses = count_statuses(served.url, 24, 24, post_book(served, book))
+
+    assert statuses == {201: 1, 400: 23}, "one 201, a 400 for every other, no 500 from the unique constraint"
+    assert served.book_count("9200000000001") == 1
