@@ -4,6 +4,7 @@ Each test runs config/settings.py afresh with chosen variables and reads the
 values it computes; the running project's settings are untouched.
 """
 
+import os
 import runpy
 from pathlib import Path
 from typing import Any
@@ -19,6 +20,9 @@ PRODUCTION = {
 
 
 def settings_with(monkeypatch: pytest.MonkeyPatch, **variables: str) -> dict[str, Any]:
+    # A VAR_FILE wins over VAR (as in the containers): only the ones given here count.
+    for name in [name for name in os.environ if name.endswith("_FILE") and name not in variables]:
+        monkeypatch.delenv(name)
     for name, value in variables.items():
         monkeypatch.setenv(name, value)
     # django-environ keeps what it read from *_FILE files for the whole process.
