@@ -8,7 +8,7 @@ from cookiecutter.main import cookiecutter
 
 from tests.helpers import TEMPLATE_DIR
 from tests.options import Combo, combo_id, every_combination
-from tools.docker_engine import install_system_packages
+from tools.docker_engine import install_system_packages, start_engine
 
 BROWSERS = ["chromium", "chromium-browser", "google-chrome", "google-chrome-stable"]
 
@@ -23,6 +23,14 @@ def envs_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
     shared = tmp_path_factory.getbasetemp().parent / "envs"
     shared.mkdir(exist_ok=True)
     return shared
+
+
+@pytest.fixture(scope="session")
+def engine():
+    """A Docker engine for the container tests (tools/docker_engine.py): the running one, or a private one."""
+    engine = start_engine()
+    yield engine
+    engine.stop()
 
 
 @pytest.fixture(scope="session")

@@ -170,6 +170,34 @@ def images_named(project: Path, compose: Path) -> list[str]:
     return sorted(images - stages)
 
 
+# The host user who owns a project folder the containers mount. Run as root,
+# the tests hand the folder to an id that is neither root nor the default 1000,
+# which proves the build argument is used; otherwise it is the user running them.
+HOST_UID = 1234 if os.getuid() == 0 else os.getuid()
+HOST_GID = 1234 if os.getuid() == 0 else os.getgid()
+
+
+def set_env_values(project: Path, **values: str) -> None:
+    """Change lines of the baked .env, as a user editing it would."""
+    lines = []
+    for line in (project / ".env").read_text().splitlines():
+        name = line.split("=", 1)[0]
+        lines.append(f"{name}={values[name]}" if name in values else line)
+    (project / ".env").write_text("\n".join(lines) + "\n")
+
+
+def chown_tree(path: Path, uid: int, gid: int) -> None:
+    for item in [path, *path.rglob("*")]:
+        os.chown(item, uid, gid, follow_symlinks=False)
+
+
+def owned_by_host_user(project: Path) -> None:
+    """A bake as its user has it: .env names the host user's ids, who owns the folder."""
+    set_env_values(project, DOCKER_UID=str(HOST_UID), DOCKER_GID=str(HOST_GID))
+    if os.getuid() == 0:
+        chown_tree(project, HOST_UID, HOST_GID)
+
+
 def free_port() -> int:
     with socket.socket() as sock:
         sock.bind(("127.0.0.1", 0))

@@ -7,7 +7,6 @@ are used unchanged; only .env values (port, ids) are set as a user would.
 """
 
 import json
-import os
 import re
 import secrets
 import subprocess
@@ -18,25 +17,22 @@ from pathlib import Path
 import pytest
 
 from tests.github_actions import checkout, ci_environment, project_workflow, run_job
-from tests.helpers import asset_urls, combo_params, fetch, free_port, images_named, unserved
+from tests.helpers import (
+    HOST_UID,
+    asset_urls,
+    combo_params,
+    fetch,
+    free_port,
+    images_named,
+    owned_by_host_user,
+    unserved,
+)
 from tests.options import Combo, combo_id, container_combinations
-from tools.docker_engine import Engine, compose_binary, ensure_image, start_engine
+from tools.docker_engine import Engine, compose_binary, ensure_image
 
 pytestmark = pytest.mark.docker
 
-# The host user who owns the project folder. Run as root, the test hands the
-# folder to an id that is neither root nor the default 1000, which proves the
-# build argument is used; otherwise it is the user running the tests.
-HOST_UID = 1234 if os.getuid() == 0 else os.getuid()
-HOST_GID = 1234 if os.getuid() == 0 else os.getgid()
 ADMIN_PASSWORD = "a-long-test-password-42"
-
-
-@pytest.fixture(scope="session")
-def engine():
-    engine = start_engine()
-    yield engine
-    engine.stop()
 
 
 class Stack:
@@ -97,20 +93,6 @@ class Stack:
             self.compose("down", "--volumes", "--remove-orphans", "--timeout", "5", production=production)
 
 
-def set_env_values(project: Path, **values: str) -> None:
-    """Change lines of the baked .env, as a user editing it would."""
-    lines = []
-    for line in (project / ".env").read_text().splitlines():
-        name = line.split("=", 1)[0]
-        lines.append(f"{name}={values[name]}" if name in values else line)
-    (project / ".env").write_text("\n".join(lines) + "\n")
-
-
-def chown_tree(path: Path, uid: int, gid: int) -> None:
-    for item in [path, *path.rglob("*")]:
-        os.chown(item, uid, gid, follow_symlinks=False)
-
-
 # The real user id of every process in the container.
 PROCESS_UIDS = (
     "import glob; print(*[open(p).read().split('Uid:')[1].split()[0] for p in glob.glob('/proc/[0-9]*/status')])"
@@ -127,9 +109,7 @@ def test_compose_stack_builds_runs_and_passes(bake, engine, record_property, com
     project = bake(project_slug=docker_slug(combo), **combo)
     for image in images_named(project, compose_binary()):
         record_property(f"image {image}", ensure_image(engine, image))
-    set_env_values(project, DOCKER_UID=str(HOST_UID), DOCKER_GID=str(HOST_GID))
-    if os.getuid() == 0:
-        chown_tree(project, HOST_UID, HOST_GID)  # a project folder owned by a normal user
+    owned_by_host_user(project)
     stack = Stack(engine, project)
     slug = project.name.replace("_", "-")
     try:
