@@ -2,6 +2,7 @@
 
 import glob
 import hashlib
+import importlib.resources
 import importlib.util
 import json
 import os
@@ -154,6 +155,15 @@ def tool(name: str) -> str:
     if not path.exists():
         raise RuntimeError(f"{name} is not installed: run the tests with `uv run pytest` as the README says.")
     return str(path)
+
+
+def devcontainer_schema() -> Path:
+    """The dev container spec's JSON schema (devContainer.base.schema.json), for offline checks.
+
+    The spec publishes it in its repository only; the PyPI package devcc, a
+    pinned test dependency, ships a copy of it.
+    """
+    return Path(str(importlib.resources.files("devcc") / "data" / "schema" / "devContainer.base.schema.json"))
 
 
 def images_named(project: Path, compose: Path) -> list[str]:

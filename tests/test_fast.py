@@ -5,6 +5,7 @@ failure never hides the checks after it.
 """
 
 import functools
+import json
 import os
 import subprocess
 import tempfile
@@ -15,6 +16,7 @@ import pytest
 from tests.helpers import (
     blank_line_debris,
     combo_params,
+    devcontainer_schema,
     files_mentioning,
     leftover_template_tags,
     load_hook,
@@ -24,6 +26,8 @@ from tests.helpers import (
 from tests.options import every_combination, unchosen_traces
 from tools import locks
 from tools.docker_engine import compose_binary
+
+DEVCONTAINER = Path(".devcontainer/devcontainer.json")
 
 pytestmark = pytest.mark.parametrize("combo", combo_params(every_combination()))
 
@@ -139,17 +143,39 @@ def test_ci_workflow_passes_actionlint(project):
     [(".github/workflows/ci.yml", "vendor.github-workflows"), (".github/dependabot.yml", "vendor.dependabot")],
 )
 def test_github_file_matches_its_schema(project, path, schema):
-    assert schema_errors(schema, (project / path).read_text()) == ""
+    assert schema_errors(("--builtin-schema", schema), (project / path).read_text(), ".yml") == ""
+
+
+def test_devcontainer_matches_the_spec_schema(project):
+    """Plain JSON (a .json file is parsed as JSON: no comments) valid against the dev container spec."""
+    schema = ("--schemafile", str(devcontainer_schema()))
+    assert schema_errors(schema, (project / DEVCONTAINER).read_text(), ".json") == ""
+
+
+def test_devcontainer_works_in_the_compose_development_service(project):
+    """Its files, service, folder and port are those of the development set-up."""
+    devcontainer = json.loads((project / DEVCONTAINER).read_text())
+    files = [(project / DEVCONTAINER).parent.joinpath(name).resolve() for name in devcontainer["dockerComposeFile"]]
+    assert files == [project.resolve() / "compose.yaml", project.resolve() / "compose.override.yaml"]
+
+    # What `docker compose up` runs from the same two files.
+    config = json.loads(run([str(compose_binary()), "config", "--format", "json"], project).stdout)
+    service = config["services"][devcontainer["service"]]
+    mounts = {volume["target"]: volume["source"] for volume in service["volumes"] if volume["type"] == "bind"}
+    assert service["build"]["target"] == "dev"
+    assert Path(mounts[devcontainer["workspaceFolder"]]).resolve() == project.resolve()
+    assert devcontainer["forwardPorts"] == [port["target"] for port in service["ports"]]
+    assert "features" not in devcontainer  # they come from a registry
 
 
 @functools.cache
-def schema_errors(schema: str, text: str) -> str:
+def schema_errors(schema: tuple[str, str], text: str, suffix: str) -> str:
     """check-jsonschema's verdict on a file's text; bakes often share a text, so each is checked once."""
     with tempfile.TemporaryDirectory() as scratch:
-        path = Path(scratch) / "file.yml"
+        path = Path(scratch) / f"file{suffix}"
         path.write_text(text)
         result = subprocess.run(
-            [tool("check-jsonschema"), "--builtin-schema", schema, str(path)],
+            [tool("check-jsonschema"), *schema, str(path)],
             capture_output=True,
             text=True,
             check=False,
