@@ -1,4 +1,3 @@
-import os
 import shutil
 from collections.abc import Callable
 from pathlib import Path
@@ -11,10 +10,6 @@ from tests.options import Combo, combo_id, every_combination
 from tools.docker_engine import install_system_packages
 
 BROWSERS = ["chromium", "chromium-browser", "google-chrome", "google-chrome-stable"]
-
-# The PostgreSQL server the baked projects' tests run against; each bake gets
-# its own database name, so parallel bakes never share data.
-POSTGRES_URL = os.environ.get("TEMPLATE_TEST_POSTGRES_URL", "postgres://postgres@127.0.0.1:5432")
 
 
 @pytest.fixture(scope="session")
