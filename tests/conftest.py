@@ -1,5 +1,5 @@
 import shutil
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
@@ -7,7 +7,7 @@ from cookiecutter.main import cookiecutter
 
 from tests.helpers import TEMPLATE_DIR
 from tests.options import Combo, combo_id, every_combination
-from tools.docker_engine import install_system_packages
+from tools.docker_engine import Engine, install_system_packages, start_engine
 
 BROWSERS = ["chromium", "chromium-browser", "google-chrome", "google-chrome-stable"]
 
@@ -30,6 +30,14 @@ def browser() -> str:
     if not found:
         raise RuntimeError("No Chromium or Chrome found, and installing Debian's chromium did not provide one.")
     return found
+
+
+@pytest.fixture(scope="session")
+def engine() -> Iterator[Engine]:
+    """A Docker engine with compose: the machine's, or a private one (tools/docker_engine.py)."""
+    engine = start_engine()
+    yield engine
+    engine.stop()
 
 
 @pytest.fixture

@@ -20,7 +20,7 @@ import pytest
 from tests.github_actions import checkout, ci_environment, project_workflow, run_job
 from tests.helpers import asset_urls, combo_params, fetch, free_port, images_named, unserved
 from tests.options import Combo, combo_id, container_combinations
-from tools.docker_engine import Engine, compose_binary, ensure_image, start_engine
+from tools.docker_engine import Engine, compose_binary, ensure_image
 
 pytestmark = pytest.mark.docker
 
@@ -30,13 +30,6 @@ pytestmark = pytest.mark.docker
 HOST_UID = 1234 if os.getuid() == 0 else os.getuid()
 HOST_GID = 1234 if os.getuid() == 0 else os.getgid()
 ADMIN_PASSWORD = "a-long-test-password-42"
-
-
-@pytest.fixture(scope="session")
-def engine():
-    engine = start_engine()
-    yield engine
-    engine.stop()
 
 
 class Stack:

@@ -154,17 +154,24 @@ DATABASES = {
 # A password kept out of the URL, e.g. DATABASE_PASSWORD_FILE=/run/secrets/... in compose.
 if database_password := env.str("DATABASE_PASSWORD", default=""):
     DATABASES["default"]["PASSWORD"] = database_password
-if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
+# Connection options by database engine; options given in DATABASE_URL (?timeout=5) win.
+DATABASE_OPTIONS: dict[str, dict[str, Any]] = {
     # Several server processes can share the file: readers never wait for a writer
     # (WAL), a transaction takes the write lock when it starts, so two never deadlock
     # upgrading theirs, and a writer waits up to 20 s for the lock instead of failing.
-    DATABASES["default"]["OPTIONS"] = {
+    "django.db.backends.sqlite3": {
         "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL",
         "transaction_mode": "IMMEDIATE",
         "timeout": 20,
-        # Options given in DATABASE_URL (?timeout=5) win.
-        **DATABASES["default"].get("OPTIONS", {}),
-    }
+    },
+    # A server that stops answering fails a request (and /health/, with 503)
+    # within seconds, instead of holding a worker until gunicorn kills it.
+    "django.db.backends.postgresql": {"connect_timeout": 5},
+}
+DATABASES["default"]["OPTIONS"] = {
+    **DATABASE_OPTIONS.get(DATABASES["default"]["ENGINE"], {}),
+    **DATABASES["default"].get("OPTIONS", {}),
+}
 # Keep connections open between requests, checking them before reuse.
 DATABASES["default"]["CONN_MAX_AGE"] = env.int("DJANGO_CONN_MAX_AGE", default=60)
 DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
