@@ -36,6 +36,8 @@ def dependency_set(answers: dict) -> str:
     parts = [f"py{answers['python_version']}"]
     if answers["use_drf"] == "y":
         parts.append("drf-jwt" if answers["api_auth"] == "jwt" else "drf")
+    if answers["use_celery"] == "y":
+        parts.append("celery")
     return "-".join(parts)
 
 

@@ -26,7 +26,20 @@ PATHS_BY_ANSWER: dict[tuple[str, str], list[str]] = {
     ("api_auth", "token"): ["api/tests/test_auth_token.py"],
     ("api_auth", "session"): ["api/tests/test_auth_session.py"],
     ("api_auth", "jwt"): ["api/tests/test_auth_jwt.py"],
-    ("example_app", "y"): ["library", "api/books.py", "api/tests/test_books.py"],
+    ("example_app", "y"): [
+        "library",
+        "api/books.py",
+        "api/tests/test_books.py",
+        "api/imports.py",
+        "api/tests/test_imports.py",
+    ],
+    ("use_celery", "y"): [
+        "config/celery.py",
+        "library/tasks.py",
+        "library/tests/test_tasks.py",
+        "api/imports.py",
+        "api/tests/test_imports.py",
+    ],
 }
 
 

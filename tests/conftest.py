@@ -1,6 +1,7 @@
+import json
 import os
 import shutil
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
@@ -8,13 +9,9 @@ from cookiecutter.main import cookiecutter
 
 from tests.helpers import TEMPLATE_DIR
 from tests.options import Combo, combo_id, every_combination
-from tools.docker_engine import install_system_packages, start_engine
+from tools.docker_engine import Engine, install_system_packages, start_engine
 
 BROWSERS = ["chromium", "chromium-browser", "google-chrome", "google-chrome-stable"]
-
-# The PostgreSQL server the baked projects' tests run against; each bake gets
-# its own database name, so parallel bakes never share data.
-POSTGRES_URL = os.environ.get("TEMPLATE_TEST_POSTGRES_URL", "postgres://postgres@127.0.0.1:5432")
 
 
 @pytest.fixture(scope="session")
@@ -23,14 +20,6 @@ def envs_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
     shared = tmp_path_factory.getbasetemp().parent / "envs"
     shared.mkdir(exist_ok=True)
     return shared
-
-
-@pytest.fixture(scope="session")
-def engine():
-    """A Docker engine for the container tests (tools/docker_engine.py): the running one, or a private one."""
-    engine = start_engine()
-    yield engine
-    engine.stop()
 
 
 @pytest.fixture(scope="session")
@@ -43,6 +32,14 @@ def browser() -> str:
     if not found:
         raise RuntimeError("No Chromium or Chrome found, and installing Debian's chromium did not provide one.")
     return found
+
+
+@pytest.fixture(scope="session")
+def engine() -> Iterator[Engine]:
+    """A Docker engine with compose: the machine's, or a private one (tools/docker_engine.py)."""
+    engine = start_engine()
+    yield engine
+    engine.stop()
 
 
 @pytest.fixture
@@ -120,3 +117,7 @@ def pytest_terminal_summary(terminalreporter, exitstatus, config):
         terminalreporter.section("figures")
         for nodeid, name, value in rows:
             terminalreporter.write_line(f"{nodeid.split('::')[-1]}: {name} = {value}")
+    # benchmarks/run.py --suite collects them into benchmarks/results.json.
+    if target := os.environ.get("TEMPLATE_FIGURES_FILE"):
+        figures = [{"test": nodeid, "name": name, "value": value} for nodeid, name, value in rows]
+        Path(target).write_text(json.dumps(figures, indent=2) + "\n")

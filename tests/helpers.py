@@ -28,6 +28,10 @@ import pytest
 from tests.options import TEMPLATE_DIR, Combo, combo_id
 from tools.docker_engine import file_lock
 
+# The PostgreSQL server the baked projects' tests run against; each bake gets
+# its own database name, so parallel bakes never share data.
+POSTGRES_URL = os.environ.get("TEMPLATE_TEST_POSTGRES_URL", "postgres://postgres@127.0.0.1:5432")
+
 
 def find_python(version: str) -> str:
     """A working interpreter for `version`, from PATH or pyenv."""
@@ -311,3 +315,21 @@ def serving(args: list[str], cwd: Path, env: dict[str, str], base_url: str) -> I
         finally:
             server.terminate()
             server.wait(timeout=10)
+
+
+def postgres(venv: Path, url: str, statement: str) -> None:
+    """Run one statement on the PostgreSQL server of `url`, with the bake's driver (the template's tests have none)."""
+    script = "import sys, psycopg; psycopg.connect(sys.argv[1], autocommit=True).execute(sys.argv[2])"
+    run([str(venv / "bin" / "python"), "-c", script, f"{url.rsplit('/', 1)[0]}/postgres", statement], venv)
+
+
+@contextmanager
+def postgres_database(venv: Path) -> Iterator[str]:
+    """A new, empty PostgreSQL database (its URL), dropped afterwards."""
+    name = f"served_{secrets.token_hex(4)}"
+    url = f"{POSTGRES_URL}/{name}"
+    postgres(venv, url, f"CREATE DATABASE {name}")
+    try:
+        yield url
+    finally:
+        postgres(venv, url, f"DROP DATABASE IF EXISTS {name} WITH (FORCE)")

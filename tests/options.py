@@ -79,6 +79,7 @@ OPTIONS: list[Option] = [
         relevant_if={"use_drf": "y"},
     ),
     Option("example_app", label="library", traces={"y": r"library|\bbooks?\b"}),
+    Option("use_celery", label="celery", traces={"y": r"celery|redis"}, adds_service=True),
 ]
 
 # Answers that are free text or change no code (checked by the hook tests).

@@ -135,6 +135,20 @@ def obtain_auth_header(stack: Stack, auth: str) -> dict[str, str]:
     return {"Authorization": f"Token {json.loads(body)['token']}"}
 
 
+def check_worker_imports_books(stack: Stack, headers: dict[str, str], prefix: str, first_isbn: int) -> None:
+    """A books import queued through the API, added by the worker service."""
+    books = [{"title": f"{prefix} {n}", "author": "Worker", "isbn": str(first_isbn + n)} for n in range(2)]
+    status, body = fetch(f"{stack.url}/api/books/import/", headers=headers, json_body=books)
+    assert status == 202, body
+    deadline = time.monotonic() + 60
+    while time.monotonic() < deadline:
+        listed = json.loads(fetch(f"{stack.url}/api/books/?search={prefix}")[1])["results"]
+        if len(listed) == len(books):
+            return
+        time.sleep(0.5)
+    pytest.fail(f"the worker did not add the imported books:\n{stack.compose('logs', '--no-color', 'worker')[-3000:]}")
+
+
 def check_development_stack(stack: Stack, record_property, answers: dict[str, str]) -> None:
     stack.compose("build")
     record_property("seconds from up to healthy (development)", round(stack.up(), 1))
@@ -157,6 +171,8 @@ def check_development_stack(stack: Stack, record_property, answers: dict[str, st
     status, body = fetch(f"{stack.url}/api/books/", headers=headers, json_body=book)
     assert status == 201, body
     assert json.loads(fetch(f"{stack.url}/api/books/")[1])["results"][0]["title"] == "Dune"
+    if answers["use_celery"] == "y":
+        check_worker_imports_books(stack, headers, "Queued", 9781100000000)
 
     # The project's own tests, inside the container, against the compose PostgreSQL.
     output = stack.exec("python", "-m", "pytest", "-p", "no:cacheprovider")

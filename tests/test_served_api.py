@@ -33,8 +33,17 @@ from pathlib import Path
 
 import pytest
 
-from tests.conftest import POSTGRES_URL
-from tests.helpers import TEMPLATE_DIR, fetch, free_port, production_env, run, serving, sync_environment, tool
+from tests.helpers import (
+    TEMPLATE_DIR,
+    fetch,
+    free_port,
+    postgres_database,
+    production_env,
+    run,
+    serving,
+    sync_environment,
+    tool,
+)
 from tests.options import defaults
 from tools.docker_engine import install_system_packages
 
@@ -95,24 +104,6 @@ def prepare(project: Path, venv: Path, **env_values: str) -> tuple[dict[str, str
     )
     token = run([python, "manage.py", "shell", "--no-imports", "-c", make_user], project, env).stdout.split()[-1]
     return env, token
-
-
-def postgres(venv: Path, url: str, statement: str) -> None:
-    """Run one statement on the PostgreSQL server of `url`, with the bake's driver (the template's tests have none)."""
-    script = "import sys, psycopg; psycopg.connect(sys.argv[1], autocommit=True).execute(sys.argv[2])"
-    run([str(venv / "bin" / "python"), "-c", script, f"{url.rsplit('/', 1)[0]}/postgres", statement], venv)
-
-
-@contextlib.contextmanager
-def postgres_database(venv: Path) -> Iterator[str]:
-    """A new, empty PostgreSQL database (its URL), dropped afterwards."""
-    name = f"served_{secrets.token_hex(4)}"
-    url = f"{POSTGRES_URL}/{name}"
-    postgres(venv, url, f"CREATE DATABASE {name}")
-    try:
-        yield url
-    finally:
-        postgres(venv, url, f"DROP DATABASE IF EXISTS {name} WITH (FORCE)")
 
 
 @pytest.fixture(scope="module")

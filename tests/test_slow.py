@@ -14,9 +14,8 @@ from pathlib import Path
 
 import pytest
 
-from tests.conftest import POSTGRES_URL
 from tests.github_actions import checkout, ci_environment, project_workflow, run_job, step_names, template_workflow
-from tests.helpers import combo_params, production_env, project_env, run, sync_environment, tool
+from tests.helpers import POSTGRES_URL, combo_params, production_env, project_env, run, sync_environment, tool
 from tests.options import Combo, combo_id, pairwise_combinations
 
 pytestmark = pytest.mark.parametrize("combo", combo_params(pairwise_combinations()))

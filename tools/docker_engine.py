@@ -87,9 +87,11 @@ CA_DIR = Path("/usr/local/share/ca-certificates")
 
 PYTHON_TAG = re.compile(r"^python:(?P<version>\d+\.\d+)(?:\.\d+)?(?:-slim)?(?:-trixie)?$")
 POSTGRES_TAG = re.compile(r"^postgres:(?P<version>\d+)(?:-trixie)?$")
+REDIS_TAG = re.compile(r"^redis:(?P<version>\d+)(?:-trixie)?$")
 UV_TAG = re.compile(r"^ghcr\.io/astral-sh/uv:(?P<version>\d+\.\d+\.\d+)$")
 TRIXIE_PYTHON = "3.13"
 TRIXIE_POSTGRES = "17"
+TRIXIE_REDIS = "8"
 
 _apt_updated = False
 _registry_unreachable = False
@@ -633,6 +635,37 @@ exec "$@"
 """
 
 
+REDIS_DOCKERFILE = """\
+FROM {base}
+ARG DEBIAN_FRONTEND=noninteractive
+RUN apt-get update \\
+ && apt-get install -y --no-install-recommends redis-server redis-tools \\
+ && rm -rf /var/lib/apt/lists/* \\
+ && mkdir -p /data && chown redis:redis /data
+COPY docker-entrypoint.sh /usr/local/bin/docker-entrypoint.sh
+WORKDIR /data
+VOLUME /data
+ENTRYPOINT ["docker-entrypoint.sh"]
+EXPOSE 6379
+CMD ["redis-server"]
+"""
+
+REDIS_ENTRYPOINT = r"""#!/bin/sh
+# Stand-in for the official redis image's entrypoint (test use only): the
+# server runs as the redis user, listens on every interface, keeps /data.
+set -eu
+if [ "${1:-}" = redis-server ]; then
+    shift
+    if [ "$(id -u)" = 0 ]; then
+        chown -R redis:redis /data
+        exec setpriv --reuid=redis --regid=redis --init-groups \
+            redis-server --bind 0.0.0.0 --protected-mode no --dir /data "$@"
+    fi
+    exec redis-server --bind 0.0.0.0 --protected-mode no --dir /data "$@"
+fi
+exec "$@"
+"""
+
 UV_DOCKERFILE = """\
 FROM scratch
 # uv {version}, the binaries of its wheel.
@@ -697,6 +730,16 @@ def _recipe(name: str) -> Recipe:
         dockerfile = POSTGRES_DOCKERFILE.format(base=BASE_IMAGE, version=match["version"])
         return Recipe(
             files={"Dockerfile": dockerfile, "docker-entrypoint.sh": POSTGRES_ENTRYPOINT},
+            executables=("docker-entrypoint.sh",),
+        )
+    if match := REDIS_TAG.match(name):
+        if match["version"] != TRIXIE_REDIS:
+            raise RuntimeError(
+                f"No stand-in can be built for {name} here: no registry is reachable and "
+                f"Debian trixie only ships Redis {TRIXIE_REDIS}."
+            )
+        return Recipe(
+            files={"Dockerfile": REDIS_DOCKERFILE.format(base=BASE_IMAGE), "docker-entrypoint.sh": REDIS_ENTRYPOINT},
             executables=("docker-entrypoint.sh",),
         )
     if match := UV_TAG.match(name):

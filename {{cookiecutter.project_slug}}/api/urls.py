@@ -6,6 +6,7 @@ from drf_spectacular.views import SpectacularAPIView, SpectacularRedocView, Spec
 {% endif %}{% if cookiecutter.api_auth == "token" %}from rest_framework.settings import api_settings
 {% endif %}
 {% if cookiecutter.example_app == "y" %}from api.books import BookViewSet
+{% endif %}{% if cookiecutter.example_app == "y" and cookiecutter.use_celery == "y" %}from api.imports import BookImportView
 {% endif %}from api.users import MeView
 from api.views import api_root
 {%- if cookiecutter.example_app == "y" %}
@@ -16,6 +17,10 @@ router.register("books", BookViewSet, basename="book")
 
 urlpatterns = [
     path("", api_root, name="api-root"),
+{%- if cookiecutter.example_app == "y" and cookiecutter.use_celery == "y" %}
+    # Before the router, whose books/<id>/ would otherwise take "import" for an id.
+    path("books/import/", BookImportView.as_view(), name="book-import"),
+{%- endif %}
 {%- if cookiecutter.example_app == "y" %}
     path("", include(router.urls)),
 {%- endif %}

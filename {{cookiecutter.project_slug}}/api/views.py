@@ -24,6 +24,9 @@ def api_root(request: Request) -> Response:
 {%- if cookiecutter.example_app == "y" %}
             "books": link("book-list"),
 {%- endif %}
+{%- if cookiecutter.example_app == "y" and cookiecutter.use_celery == "y" %}
+            "books_import": link("book-import"),
+{%- endif %}
             "me": link("api-me"),
 {%- if cookiecutter.api_auth == "token" %}
             "token": link("api-token"),

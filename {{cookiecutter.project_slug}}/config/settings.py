@@ -78,6 +78,8 @@ THIRD_PARTY_APPS = [
 {%- if cookiecutter.api_auth == "token" %}
     "rest_framework.authtoken",
 {%- endif %}
+    # Cross-origin access to the API for front ends on other origins.
+    "corsheaders",
     "django_filters",
     "drf_spectacular",
     # Swagger UI and ReDoc files served from this site, so the docs work offline.
@@ -104,6 +106,11 @@ MIDDLEWARE = [
     "whitenoise.middleware.WhiteNoiseMiddleware",
     # The Content-Security-Policy header (SECURE_CSP below) on every page.
     "django.middleware.csp.ContentSecurityPolicyMiddleware",
+{%- if cookiecutter.use_drf == "y" %}
+    # Before anything that can answer a request (CommonMiddleware), so those
+    # answers carry the cross-origin headers too.
+    "corsheaders.middleware.CorsMiddleware",
+{%- endif %}
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
@@ -147,17 +154,24 @@ DATABASES = {
 # A password kept out of the URL, e.g. DATABASE_PASSWORD_FILE=/run/secrets/... in compose.
 if database_password := env.str("DATABASE_PASSWORD", default=""):
     DATABASES["default"]["PASSWORD"] = database_password
-if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
+# Connection options by database engine; options given in DATABASE_URL (?timeout=5) win.
+DATABASE_OPTIONS: dict[str, dict[str, Any]] = {
     # Several server processes can share the file: readers never wait for a writer
     # (WAL), a transaction takes the write lock when it starts, so two never deadlock
     # upgrading theirs, and a writer waits up to 20 s for the lock instead of failing.
-    DATABASES["default"]["OPTIONS"] = {
+    "django.db.backends.sqlite3": {
         "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL",
         "transaction_mode": "IMMEDIATE",
         "timeout": 20,
-        # Options given in DATABASE_URL (?timeout=5) win.
-        **DATABASES["default"].get("OPTIONS", {}),
-    }
+    },
+    # A server that stops answering fails a request (and /health/, with 503)
+    # within seconds, instead of holding a worker until gunicorn kills it.
+    "django.db.backends.postgresql": {"connect_timeout": 5},
+}
+DATABASES["default"]["OPTIONS"] = {
+    **DATABASE_OPTIONS.get(DATABASES["default"]["ENGINE"], {}),
+    **DATABASES["default"].get("OPTIONS", {}),
+}
 # Keep connections open between requests, checking them before reuse.
 DATABASES["default"]["CONN_MAX_AGE"] = env.int("DJANGO_CONN_MAX_AGE", default=60)
 DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
@@ -374,6 +388,18 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
 }
+
+# Cross-origin requests (CORS): a front end served from another origin, such
+# as a React or Vue app on http://localhost:5173, may call the API only once
+# its origin is listed. https://github.com/adamchainz/django-cors-headers
+
+# Comma-separated origins, e.g. http://localhost:5173,https://app.example.com; none by default.
+CORS_ALLOWED_ORIGINS = env.list("DJANGO_CORS_ALLOWED_ORIGINS", default=[])
+# Only the API is shared with other origins, never the site or the admin.
+CORS_URLS_REGEX = r"^/api/"
+# Browsers send cookies (the session login) to the API from those origins only
+# if this is on; tokens in the Authorization header need no cookies.
+CORS_ALLOW_CREDENTIALS = env.bool("DJANGO_CORS_ALLOW_CREDENTIALS", default=False)
 {%- if cookiecutter.api_auth == "jwt" %}
 
 # JSON Web Tokens
@@ -385,4 +411,28 @@ SIMPLE_JWT = {
     "AUTH_HEADER_TYPES": ("Bearer",),
 }
 {%- endif %}
+{%- endif %}
+{%- if cookiecutter.use_celery == "y" %}
+
+
+# Background tasks (Celery)
+# https://docs.celeryq.dev/en/stable/django/first-steps-with-django.html
+
+# The broker that hands tasks to the workers: Redis, e.g. redis://127.0.0.1:6379/0.
+# Without one, tasks run at once, inside the request that starts them: the
+# project then needs no other service (the virtual-environment route).
+CELERY_BROKER_URL = env.str("CELERY_BROKER_URL", default="")
+CELERY_TASK_ALWAYS_EAGER = not CELERY_BROKER_URL
+# Run eagerly, a failing task fails the request instead of passing silently.
+CELERY_TASK_EAGER_PROPAGATES = True
+# Tasks report through the database (their effects), not through results.
+CELERY_TASK_IGNORE_RESULT = True
+# A task is acknowledged once done, not when taken: if a worker dies midway,
+# another runs it again (so tasks must be safe to run twice).
+CELERY_TASK_ACKS_LATE = True
+CELERY_TASK_REJECT_ON_WORKER_LOST = True
+# One task at a time per worker process, so long tasks do not hold others back.
+CELERY_WORKER_PREFETCH_MULTIPLIER = 1
+# A worker that starts before the broker keeps trying to reach it.
+CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 {%- endif %}

@@ -75,6 +75,7 @@ def test_database_comes_from_its_url_with_the_password_kept_apart(monkeypatch):
     database = values["DATABASES"]["default"]
     assert (database["HOST"], database["NAME"], database["USER"]) == ("db.example.com", "app", "app")
     assert database["PASSWORD"] == "s3cret"
+    assert database["OPTIONS"]["connect_timeout"] == 5
 
 
 def test_sqlite_lets_several_server_processes_share_the_file(monkeypatch, tmp_path):

@@ -12,6 +12,9 @@ def test_api_root_links_to_each_endpoint(api_client):
 {%- if cookiecutter.example_app == "y" %}
         "books",
 {%- endif %}
+{%- if cookiecutter.example_app == "y" and cookiecutter.use_celery == "y" %}
+        "books_import",
+{%- endif %}
         "me",
 {%- if cookiecutter.api_auth == "token" %}
         "token",

@@ -1,0 +1,207 @@
+"""The production compose stack under faults, and what its images keep.
+
+On a real engine, the defaults' production stack (`docker compose -f
+compose.yaml`): the database stops and comes back while the server runs, the
+database is slow to come up, a gunicorn worker is killed. And no secret of the
+project's .env is in any layer of its images. Figures go to the suite's
+"figures" section.
+"""
+
+import io
+import subprocess
+import tarfile
+import threading
+import time
+from collections.abc import Iterator
+from datetime import datetime
+from pathlib import Path
+
+import pytest
+
+from tests.helpers import fetch, images_named
+from tests.options import defaults
+from tests.test_docker import Stack, docker_slug
+from tools.docker_engine import compose_binary, ensure_image
+
+pytestmark = pytest.mark.docker
+
+COMBO = defaults()
+
+
+@pytest.fixture(scope="module")
+def stack(baked, engine) -> Iterator[Stack]:
+    """The production stack of the defaults, up and healthy."""
+    project = baked("faults", {**COMBO, "project_slug": f"faults_{docker_slug(COMBO)}"})
+    for image in images_named(project, compose_binary()):
+        ensure_image(engine, image)
+    stack = Stack(engine, project)
+    stack.compose("build", production=True)
+    stack.up(production=True)
+    try:
+        yield stack
+    finally:
+        stack.teardown()
+        image = project.name.replace("_", "-")
+        subprocess.run(
+            ["docker", "image", "rm", "--force", f"{image}:production", f"{image}:dev"],
+            env=stack.env,
+            capture_output=True,
+            check=False,
+        )
+
+
+def health(stack: Stack) -> int:
+    try:
+        return fetch(f"{stack.url}/health/")[0]
+    except OSError:
+        return 0  # no answer at all
+
+
+def seconds_until(predicate, timeout: float) -> float:
+    started = time.monotonic()
+    while not predicate():
+        if time.monotonic() - started > timeout:
+            pytest.fail(f"not within {timeout} s")
+        time.sleep(0.2)
+    return time.monotonic() - started
+
+
+def container_state(stack: Stack, service: str) -> str:
+    """The service container's id, start time and restart count: changes when it restarts."""
+    container = stack.compose("ps", "--quiet", service, production=True).strip()
+    result = subprocess.run(
+        [
+            "docker",
+            "inspect",
+            "--format",
+            "{{.Id}} {{.State.StartedAt}} {{.RestartCount}} {{.State.Status}}",
+            container,
+        ],
+        env=stack.env,
+        capture_output=True,
+        text=True,
+        check=True,
+    )
+    return result.stdout.strip()
+
+
+def test_health_answers_503_while_the_database_is_down_and_200_once_it_is_back(stack, record_property):
+    web_before = container_state(stack, "web")
+
+    stack.compose("stop", "db", production=True)
+    down = seconds_until(lambda: health(stack) == 503, timeout=15)
+    assert fetch(f"{stack.url}/health/")[0] == 503, "the server stays up and says so"
+    stack.compose("start", "db", production=True)
+    back = seconds_until(lambda: health(stack) == 200, timeout=60)
+
+    record_property("seconds to 503 after the database stopped", round(down, 1))
+    record_property("seconds to 200 after the database started", round(back, 1))
+    assert container_state(stack, "web") == web_before, "web was not restarted"
+
+
+def gunicorn_workers(stack: Stack) -> list[int]:
+    """The pids of gunicorn's workers: the children of process 1 (the master)."""
+    script = (
+        "import glob\n"
+        "for status in glob.glob('/proc/[0-9]*/status'):\n"
+        "    fields = dict(line.split(':', 1) for line in open(status) if ':' in line)\n"
+        "    if fields['PPid'].strip() == '1' and 'gunicorn' in open(status.replace('status', 'cmdline')).read():\n"
+        "        print(fields['Pid'].strip())\n"
+    )
+    return sorted(int(pid) for pid in stack.exec("python", "-c", script, production=True).split())
+
+
+def test_requests_are_still_served_when_a_worker_is_killed(stack, record_property):
+    workers = gunicorn_workers(stack)
+    assert len(workers) >= 2
+    failures: list[int] = []
+    served: list[int] = []
+    stop = threading.Event()
+
+    def client() -> None:
+        while not stop.is_set():
+            (served if health(stack) == 200 else failures).append(1)
+
+    thread = threading.Thread(target=client)
+    thread.start()
+    try:
+        time.sleep(1)
+        stack.exec("python", "-c", f"import os, signal; os.kill({workers[0]}, signal.SIGKILL)", production=True)
+        seconds_until(lambda: len(gunicorn_workers(stack)) == len(workers), timeout=30)
+        time.sleep(1)
+    finally:
+        stop.set()
+        thread.join()
+
+    record_property("requests answered while a worker was killed", len(served))
+    record_property("requests that failed while a worker was killed", len(failures))
+    assert workers[0] not in gunicorn_workers(stack), "a new worker took its place"
+    assert [health(stack) for _ in range(40)] == [200] * 40
+    # At most the request the killed worker was answering is lost.
+    assert len(failures) <= 1
+
+
+def secrets_in_image(stack: Stack, image: str, secrets: list[str]) -> list[str]:
+    """Where the saved image holds a secret: any layer's file (or a .env), its config or history."""
+
+    def holds_secret(data: bytes) -> bool:
+        return any(secret.encode() in data for secret in secrets)
+
+    saved = subprocess.run(["docker", "image", "save", image], env=stack.env, capture_output=True, check=True).stdout
+    found = []
+    with tarfile.open(fileobj=io.BytesIO(saved)) as archive:
+        for member in filter(tarfile.TarInfo.isfile, archive.getmembers()):
+            data = archive.extractfile(member).read()
+            if not tarfile.is_tarfile(io.BytesIO(data)):
+                found += [member.name] if holds_secret(data) else []  # the image config: ENV, labels, history
+                continue
+            with tarfile.open(fileobj=io.BytesIO(data)) as layer:
+                for item in filter(tarfile.TarInfo.isfile, layer.getmembers()):
+                    if Path(item.name).name == ".env" or holds_secret(layer.extractfile(item).read()):
+                        found.append(f"{member.name}: {item.name}")
+    return found
+
+
+@pytest.mark.parametrize("target", ["production", "dev"])
+def test_images_keep_no_secret_of_the_env_file(stack, target):
+    env_file = dict(
+        line.split("=", 1)
+        for line in (stack.project / ".env").read_text().splitlines()
+        if "=" in line and line[0] != "#"
+    )
+    secrets = [env_file["DJANGO_SECRET_KEY"], env_file["POSTGRES_PASSWORD"]]
+    image = f"{stack.project.name.replace('_', '-')}:{target}"
+    if target == "dev":
+        stack.compose("build", "web")
+
+    assert secrets_in_image(stack, image, secrets) == []
+
+
+def test_web_waits_for_a_slow_database_then_serves(stack, record_property):
+    """The database takes 20 s to start: web starts only once it is ready, then serves."""
+    slow = stack.project / "slow-database.yaml"
+    slow.write_text(
+        'services:\n  db:\n    entrypoint: ["sh", "-c", "sleep 20 && exec docker-entrypoint.sh postgres"]\n'
+    )
+    files = ["-f", "compose.yaml", "-f", slow.name]
+    stack.compose("down", "--timeout", "5", production=True)
+    started = time.monotonic()
+    compose = ["docker", "compose", *files, "up", "--detach", "--wait", "--wait-timeout", "240"]
+    subprocess.run(compose, cwd=stack.project, env=stack.env, capture_output=True, text=True, check=True)
+    record_property("seconds to healthy with a database 20 s slow to start", round(time.monotonic() - started, 1))
+
+    assert health(stack) == 200
+    waited = started_at(stack, "web") - started_at(stack, "db")
+    assert waited.total_seconds() >= 20, "web started only once the database was ready"
+
+
+def started_at(stack: Stack, service: str) -> datetime:
+    container = stack.compose("ps", "--quiet", service, production=True).strip()
+    result = subprocess.run(
+        ["docker", "inspect", "--format", "{{.State.StartedAt}}", container],
+        env=stack.env,
+        capture_output=True,
+        text=True,
+        check=True,
+    )
+    return datetime.fromisoformat(result.stdout.strip())
