@@ -8,6 +8,7 @@ project's .env is in any layer of its images. Figures go to the suite's
 """
 
 import io
+import shutil
 import subprocess
 import tarfile
 import threading
@@ -205,3 +206,23 @@ def started_at(stack: Stack, service: str) -> datetime:
         check=True,
     )
     return datetime.fromisoformat(result.stdout.strip())
+
+
+def test_a_stale_lock_fails_the_image_build_with_uvs_message(stack, tmp_path):
+    """A dependency added to pyproject.toml without `uv lock`: the build stops instead of re-resolving."""
+    project = shutil.copytree(stack.project, tmp_path / "project")
+    pyproject = project / "pyproject.toml"
+    added = 'dependencies = [\n    "six==1.16.0",\n'
+    pyproject.write_text(pyproject.read_text().replace("dependencies = [\n", added, 1))
+
+    build = subprocess.run(
+        ["docker", "compose", "-f", "compose.yaml", "build", "web"],
+        cwd=project,
+        env=stack.env,
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+
+    assert build.returncode != 0
+    assert "needs to be updated" in build.stdout + build.stderr
