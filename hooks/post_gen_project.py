@@ -39,6 +39,8 @@ PATHS_BY_ANSWER: dict[tuple[str, str], list[str]] = {
         "library/tests/test_tasks.py",
         "api/imports.py",
         "api/tests/test_imports.py",
+        "deploy/kubernetes/base/worker.yaml",
+        "deploy/kubernetes/base/redis.yaml",
     ],
 }
 

@@ -12,9 +12,12 @@ rendering is then
 - linted with checkov's default checks (its exceptions are annotations in the
   manifests, each with its reason);
 - checked for what the set-up promises: probes, resources, the non-root user,
-  read-only files, rollouts, disruption budget, autoscaler, migrations, secrets;
-- compared with compose.yaml and the Dockerfile: the same image, variables,
-  secret files, health check path and user.
+  read-only files, rollouts, disruption budget, autoscaler, migrations, secrets,
+  and with Celery the worker's pods and Redis's volume, address and NetworkPolicy;
+- compared with compose.yaml and the Dockerfile: each object that makes pods
+  is compose's service of the same name (web, migrate; worker and redis with
+  Celery), with the same image, command, variables, secret files, health
+  check and user.
 
 Each check is its own test, parametrised over the kustomize directories, and
 names every rendering that fails it, so one failure never hides another.
@@ -58,10 +61,22 @@ KUBERNETES_VERSIONS = ["1.25.0", "1.37.0"]
 CHECKOV = "checkov==3.3.30"
 
 HEALTH_PATH = "/health/"
-# What Kubernetes adds to compose's variables: the HTTPS origin of the Ingress host.
-KUBERNETES_ONLY_VARIABLES = {"DJANGO_CSRF_TRUSTED_ORIGINS"}
-# The only writable paths, by container name: gunicorn's temporary files.
-WRITABLE_PATHS = {"web": {"/tmp"}}  # noqa: S108 - a path in the container, not here
+# What Kubernetes adds to compose's variables, by container name ("*": any):
+# the HTTPS origin of the Ingress host, and the worker's process count (Celery
+# would start one per CPU of the node, whatever the pod's CPU limit).
+KUBERNETES_ONLY_VARIABLES = {"*": {"DJANGO_CSRF_TRUSTED_ORIGINS"}, "worker": {"CELERY_WORKER_CONCURRENCY"}}
+# The only writable paths, by container name, and the kind of volume each is on:
+# gunicorn's temporary files, the prefork pool's shared memory file, Redis's
+# append-only file (kept when its pod is replaced, so queued tasks are too).
+# Paths in the containers, not here:
+WRITABLE_PATHS = {
+    "web": {"/tmp": "emptyDir"},  # noqa: S108
+    "worker": {"/tmp": "emptyDir"},  # noqa: S108
+    "redis": {"/data": "persistentVolumeClaim"},
+}
+# The users (uid, gid) of the official images the manifests run, by repository:
+# the official Dockerfiles create them with these ids.
+OFFICIAL_IMAGE_USERS = {"redis": (999, 999)}
 # Volume types the kubelet mounts read-only.
 READ_ONLY_VOLUMES = {"secret", "configMap", "projected", "downwardAPI"}
 POD_TEMPLATE_KINDS = {"Deployment", "StatefulSet", "DaemonSet", "ReplicaSet", "Job"}
@@ -196,10 +211,29 @@ class Manifests:
         return [doc for doc in self.documents if doc["kind"] == kind]
 
     def named(self, kind: str, name: str) -> dict:
-        for doc in self.of_kind(kind):
-            if doc["metadata"]["name"] == name:
-                return doc
-        raise AssertionError(f"{self.directory} renders no {kind} named {name}")
+        if (doc := self.optional(kind, name)) is None:
+            raise AssertionError(f"{self.directory} renders no {kind} named {name}")
+        return doc
+
+    def optional(self, kind: str, name: str) -> dict | None:
+        return next((doc for doc in self.of_kind(kind) if doc["metadata"]["name"] == name), None)
+
+    def service(self, name: str) -> dict:
+        """Compose's service that a Kind/name[/container] object stands for: the one of the same name."""
+        return self.compose["services"].get(name.split("/")[1], {})
+
+    def builds_the_image(self, name: str) -> bool:
+        """Whether the object runs the project's image (its compose service builds it)."""
+        return "build" in self.service(name)
+
+    def main_container(self, name: str) -> dict | None:
+        """The container of a Kind/name object that is named like it (the one compose's service is)."""
+        template = dict(self.pod_templates()).get(name, {})
+        containers = template.get("spec", {}).get("containers", [])
+        return next((item for item in containers if item["name"] == name.split("/")[1]), None)
+
+    def pod_labels(self, name: str) -> dict[str, str]:
+        return dict(self.pod_templates()).get(name, {}).get("metadata", {}).get("labels", {})
 
     @property
     def web(self) -> dict:
@@ -369,7 +403,7 @@ def root_filesystems_are_read_only(m: Manifests) -> list[str]:
 
 
 @check(OVERLAY_CHECKS)
-def only_the_needed_paths_are_writable_and_in_empty_dirs(m: Manifests) -> list[str]:
+def only_the_needed_paths_are_writable_on_the_volumes_meant_for_them(m: Manifests) -> list[str]:
     problems = []
     for name, container, pod in m.containers():
         writable = {
@@ -377,12 +411,13 @@ def only_the_needed_paths_are_writable_and_in_empty_dirs(m: Manifests) -> list[s
         }
         mounts = [mount for mount in container.get("volumeMounts", []) if mount["name"] in writable]
         paths = {mount["mountPath"] for mount in mounts if not mount.get("readOnly")}
-        if paths != (needed := WRITABLE_PATHS.get(container["name"], set())):
+        needed = WRITABLE_PATHS.get(container["name"], {})
+        if paths != set(needed):
             problems.append(f"{name} can write to {sorted(paths)}; it needs {sorted(needed)}")
         problems += [
-            f"{name} writes to {mount['mountPath']} on a volume that is not an emptyDir"
+            f"{name} writes to {mount['mountPath']} on a volume that is not a {needed[mount['mountPath']]}"
             for mount in mounts
-            if "emptyDir" not in writable[mount["name"]]
+            if mount["mountPath"] in needed and needed[mount["mountPath"]] not in writable[mount["name"]]
         ]
     return problems
 
@@ -508,21 +543,144 @@ def migrations_run_once_in_a_job(m: Manifests) -> list[str]:
 
 
 @check(OVERLAY_CHECKS)
-def web_pods_wait_for_the_migrations(m: Manifests) -> list[str]:
-    commands = [
-        " ".join(container.get("command", []))
-        for container in m.web["spec"]["template"]["spec"].get("initContainers", [])
-    ]
-    if any("manage.py migrate --check" in command for command in commands):
-        return []
-    return ["no init container of the web pods waits for `manage.py migrate --check`"]
+def application_pods_wait_for_the_migrations(m: Manifests) -> list[str]:
+    """The web pods, and the worker's: compose's web and worker wait for migrate too."""
+    problems = [] if m.optional("Deployment", "web") else ["no web Deployment"]
+    for name, template in m.pod_templates():
+        if not name.startswith("Deployment/") or not m.builds_the_image(name):
+            continue
+        commands = [" ".join(container.get("command", [])) for container in template["spec"].get("initContainers", [])]
+        if not any("manage.py migrate --check" in command for command in commands):
+            problems.append(f"no init container of {name} waits for `manage.py migrate --check`")
+    return problems
 
 
 @check(OVERLAY_CHECKS)
-def every_container_runs_the_registry_image(m: Manifests) -> list[str]:
-    images = {container["image"] for _, container, _ in m.containers()}
-    problems = [] if len(images) == 1 else [f"the containers run different images: {sorted(images)}"]
+def every_container_of_the_application_runs_the_registry_image(m: Manifests) -> list[str]:
+    images = {container["image"] for name, container, _ in m.containers() if m.builds_the_image(name)}
+    problems = [] if len(images) == 1 else [f"the application's containers run different images: {sorted(images)}"]
     problems += [f"{image} names no registry" for image in images if "/" not in repository(image)]
+    return problems
+
+
+@check(OVERLAY_CHECKS)
+def every_long_running_container_has_probes_that_tolerate_a_hiccup(m: Manifests) -> list[str]:
+    problems = []
+    for deployment in m.of_kind("Deployment"):
+        for container in deployment["spec"]["template"]["spec"]["containers"]:
+            name = f"Deployment/{deployment['metadata']['name']}/{container['name']}"
+            problems += [
+                f"{name} has no {probe}" for probe in ("readinessProbe", "livenessProbe") if probe not in container
+            ]
+            liveness = container.get("livenessProbe", {})
+            if liveness and liveness.get("periodSeconds", 10) * liveness.get("failureThreshold", 3) < 60:
+                problems.append(f"{name} is restarted after less than a minute of failed liveness probes")
+    return problems
+
+
+@check(OVERLAY_CHECKS)
+def every_pod_has_a_network_policy(m: Manifests) -> list[str]:
+    policies = [policy for policy in m.of_kind("NetworkPolicy") if "Ingress" in policy["spec"].get("policyTypes", [])]
+    return [
+        f"no NetworkPolicy says who may connect to the pods of {name}"
+        for name, template in m.pod_templates()
+        if not any(
+            selects(policy["spec"]["podSelector"], template["metadata"].get("labels", {})) for policy in policies
+        )
+    ]
+
+
+# With Celery: a worker Deployment and Redis, as compose's worker and redis services.
+
+
+@check(OVERLAY_CHECKS)
+def worker_runs_two_pods_at_least(m: Manifests) -> list[str]:
+    worker = m.optional("Deployment", "worker")
+    if worker is None or (replicas := worker["spec"].get("replicas", 1)) >= 2:
+        return []
+    return [f"the worker Deployment asks for {replicas} pod(s): none runs tasks while it restarts"]
+
+
+@check(OVERLAY_CHECKS)
+def redis_runs_one_pod_that_keeps_its_data(m: Manifests) -> list[str]:
+    redis = m.optional("Deployment", "redis")
+    if redis is None:
+        return []
+    problems = []
+    if (replicas := redis["spec"].get("replicas", 1)) != 1:
+        problems.append(f"the redis Deployment asks for {replicas} pods: each would be a broker of its own")
+    if redis["spec"].get("strategy", {}).get("type") != "Recreate":
+        problems.append("a rollout could run two Redis pods on one volume: the strategy is not Recreate")
+    for volume in redis["spec"]["template"]["spec"].get("volumes", []):
+        if claim := volume.get("persistentVolumeClaim"):
+            found = m.optional("PersistentVolumeClaim", claim["claimName"])
+            if found is None:
+                problems.append(f"no PersistentVolumeClaim named {claim['claimName']}")
+            elif found["spec"].get("accessModes") != ["ReadWriteOnce"]:
+                problems.append(f"PersistentVolumeClaim/{claim['claimName']} is not ReadWriteOnce")
+    return problems
+
+
+@check(OVERLAY_CHECKS)
+def broker_url_names_the_redis_service(m: Manifests) -> list[str]:
+    redis = m.optional("Deployment", "redis")
+    url = m.settings.get("CELERY_BROKER_URL")
+    if redis is None or url is None:
+        return [] if (redis is None) == (url is None) else ["CELERY_BROKER_URL and the redis Deployment come apart"]
+    parts = urllib.parse.urlsplit(url)
+    service = m.optional("Service", parts.hostname or "")
+    if service is None:
+        return [f"CELERY_BROKER_URL names {parts.hostname}, which no Service is"]
+    problems = []
+    if service["spec"].get("type", "ClusterIP") != "ClusterIP":
+        problems.append(f"the {parts.hostname} Service is {service['spec']['type']}: Redis has no password")
+    selector = {"matchLabels": service["spec"].get("selector", {})}
+    if not selects(selector, m.pod_labels("Deployment/redis")):
+        problems.append(f"the {parts.hostname} Service does not select the redis pods")
+    problems += [
+        f"the {parts.hostname} Service also selects the pods of {name}"
+        for name, template in m.pod_templates()
+        if name != "Deployment/redis" and selects(selector, template["metadata"].get("labels", {}))
+    ]
+    ports = [port for port in service["spec"]["ports"] if port["port"] == (parts.port or 6379)]
+    container = m.main_container("Deployment/redis") or {}
+    if not ports or m.port_number(container, ports[0].get("targetPort", ports[0]["port"])) != 6379:
+        problems.append(f"port {parts.port} of the {parts.hostname} Service does not reach Redis's 6379")
+    return problems
+
+
+@check(OVERLAY_CHECKS)
+def only_web_and_worker_pods_reach_redis(m: Manifests) -> list[str]:
+    labels = m.pod_labels("Deployment/redis")
+    if not labels:
+        return []
+    policies = [
+        policy
+        for policy in m.of_kind("NetworkPolicy")
+        if selects(policy["spec"]["podSelector"], labels) and "Ingress" in policy["spec"].get("policyTypes", [])
+    ]
+    if not policies:
+        return ["no NetworkPolicy limits who connects to Redis"]
+    clients = {"Deployment/web", "Deployment/worker"}
+    redis = m.main_container("Deployment/redis") or {}
+    problems, reached = [], set()
+    for policy in policies:
+        for rule in policy["spec"].get("ingress", []):
+            peers = rule.get("from", [])
+            if not peers:
+                problems.append(f"NetworkPolicy/{policy['metadata']['name']} lets any source connect to Redis")
+            for peer in peers:
+                if set(peer) != {"podSelector"}:
+                    problems.append(f"NetworkPolicy/{policy['metadata']['name']} lets {sorted(peer)} connect")
+                    continue
+                for name, template in m.pod_templates():
+                    if selects(peer["podSelector"], template["metadata"].get("labels", {})):
+                        reached.add(name)
+            ports = [m.port_number(redis, port.get("port")) for port in rule.get("ports", [])]
+            if not ports or set(ports) != {6379}:
+                problems.append(f"NetworkPolicy/{policy['metadata']['name']} opens more than Redis's port")
+    problems += [f"{name} may connect to Redis" for name in sorted(reached - clients)]
+    problems += [f"{name} may not connect to Redis" for name in sorted(clients - reached)]
     return problems
 
 
@@ -658,31 +816,95 @@ def secrets_are_files_never_variables(m: Manifests) -> list[str]:
 # --- agreement with compose.yaml and the Dockerfile --------------------------------
 
 
+def split_image(image: str) -> tuple[str, str]:
+    """(repository, tag) of an image reference; the tag is empty when there is none."""
+    name = image.split("@", 1)[0]
+    return repository(image), name[len(repository(image)) + 1 :] if ":" in name.rsplit("/", 1)[-1] else ""
+
+
+def seconds(duration: str) -> float:
+    """A compose duration (1m30s, 10s, 500ms) in seconds."""
+    units = {"h": 3600, "m": 60, "s": 1, "ms": 0.001, "us": 1e-6}
+    return sum(float(number) * units[unit] for number, unit in re.findall(r"([\d.]+)(ms|us|h|m|s)", duration))
+
+
 @check(COMPOSE_CHECKS, per_bake=True)
-def same_image_as_compose(m: Manifests) -> list[str]:
-    image = m.compose["services"]["web"]["image"]
-    if "base" in m.rendering.errors:
-        return ["the base does not render"]
-    base = {container["image"] for _, container, _ in m.rendering.manifests("base").containers()}
-    problems = [] if base == {image} else [f"the base runs {sorted(base)}, compose builds {image}"]
-    # The overlay pushes the same image to a registry: registry.example.com/<compose's name>:<release>.
-    return problems + [
-        f"{name} runs {container['image']}, not compose's {repository(image)} from a registry"
-        for name, container, _ in m.containers()
-        if repository(container["image"]).rsplit("/", 1)[-1] != repository(image)
+def every_pod_is_a_compose_service(m: Manifests) -> list[str]:
+    """Each object that makes pods is compose's service of the same name, so the checks below can compare them."""
+    return [
+        f"{name} has no service of its name in compose.yaml" for name, _ in m.pod_templates() if not m.service(name)
     ]
 
 
 @check(COMPOSE_CHECKS, per_bake=True)
+def same_image_as_compose(m: Manifests) -> list[str]:
+    """The base runs compose's images as compose names them; the overlay the same ones, from where it says.
+
+    The project's image comes from a registry (registry.example.com/<compose's name>:<release>);
+    an official image stays itself, at a fixed release of compose's tag (redis:8 -> redis:8.6.2).
+    """
+    if "base" in m.rendering.errors:
+        return ["the base does not render"]
+    base = m.rendering.manifests("base", next(combo for combo, path in m.rendering.bakes.items() if path == m.project))
+    problems = [
+        f"the base's {name} runs {container['image']}, compose's service {image}"
+        for name, container, _ in base.containers()
+        if container["image"] != (image := base.service(name).get("image"))
+    ]
+    for name, container, _ in m.containers():
+        expected, expected_tag = split_image(m.service(name).get("image", ""))
+        found, tag = split_image(container["image"])
+        if m.builds_the_image(name):
+            if found.rsplit("/", 1)[-1] != expected:
+                problems.append(f"{name} runs {container['image']}, not compose's {expected} from a registry")
+        elif found != expected:
+            problems.append(f"{name} runs {container['image']}, not compose's {expected}")
+        elif not tag.startswith(f"{expected_tag}."):
+            problems.append(
+                f"{name} runs {container['image']}, not a fixed release of compose's {expected}:{expected_tag}"
+            )
+    return problems
+
+
+@check(COMPOSE_CHECKS, per_bake=True)
+def same_command_as_compose(m: Manifests) -> list[str]:
+    """Each pod's own container runs its compose service's command.
+
+    The Dockerfile has no ENTRYPOINT, so for the project's image a container's
+    command is compose's command; an official image keeps its entrypoint, in
+    compose and here, so compose's command is the container's args.
+    """
+    problems = (
+        [] if "ENTRYPOINT" not in m.dockerfile else ["the Dockerfile has an ENTRYPOINT, which `command` replaces"]
+    )
+    for name, _ in m.pod_templates():
+        container = m.main_container(name)
+        if container is None:
+            problems.append(f"{name} has no container named {name.split('/')[1]}")
+            continue
+        service = m.service(name)
+        expected = service.get("entrypoint") or [], service.get("command") or []
+        if m.builds_the_image(name):
+            found = [], container.get("command", []) + container.get("args", [])
+            expected = [], expected[0] + expected[1]
+        else:
+            found = container.get("command", []), container.get("args", [])
+        if found != expected:
+            problems.append(f"{name} runs {found}, compose {expected} (entrypoint, command)")
+    return problems
+
+
+@check(COMPOSE_CHECKS, per_bake=True)
 def same_variables_as_compose(m: Manifests) -> list[str]:
-    compose = set(m.compose["services"]["web"]["environment"])
     problems = []
     for name, container, _ in m.containers():
+        compose = set(m.service(name).get("environment") or {})
         names = set(m.environment(container))
+        extras = KUBERNETES_ONLY_VARIABLES["*"] | KUBERNETES_ONLY_VARIABLES.get(container["name"], set())
         if missing := compose - names:
             problems.append(f"{name} lacks {sorted(missing)}")
-        if extra := names - compose - KUBERNETES_ONLY_VARIABLES:
-            problems.append(f"{name} has {sorted(extra)}, which compose does not set")
+        if extra := names - compose - extras:
+            problems.append(f"{name} has {sorted(extra)}, which compose's {name.split('/')[1]} does not set")
     return problems
 
 
@@ -699,15 +921,16 @@ def secret_file_problem(m: Manifests, container: dict, pod: dict, path: PurePosi
 
 @check(COMPOSE_CHECKS, per_bake=True)
 def same_secret_files_as_compose(m: Manifests) -> list[str]:
-    web = m.compose["services"]["web"]
-    files = [PurePosixPath(item["target"]) for item in web.get("secrets", [])]
-    variables = {name: value for name, value in web["environment"].items() if name.endswith("_FILE")}
-    problems = [
-        f"compose's {name} names {value}, which compose does not mount"
-        for name, value in variables.items()
-        if PurePosixPath(value) not in files
-    ]
+    problems = []
     for name, container, pod in m.containers():
+        service = m.service(name)
+        files = [PurePosixPath(item["target"]) for item in service.get("secrets", [])]
+        variables = {key: value for key, value in (service.get("environment") or {}).items() if key.endswith("_FILE")}
+        problems += [
+            f"compose's {key} names {value}, which compose does not mount"
+            for key, value in variables.items()
+            if PurePosixPath(value) not in files
+        ]
         environment = m.environment(container)
         problems += [
             f"{name} has {variable}={environment.get(variable)!r}, compose {value!r}"
@@ -717,7 +940,7 @@ def same_secret_files_as_compose(m: Manifests) -> list[str]:
         problems += [
             f"{name} {problem}" for path in files if (problem := secret_file_problem(m, container, pod, path))
         ]
-    return problems
+    return list(dict.fromkeys(problems))
 
 
 def dockerfile_health_url(dockerfile: str) -> urllib.parse.SplitResult:
@@ -744,15 +967,50 @@ def same_health_check_as_the_image(m: Manifests) -> list[str]:
 
 
 @check(COMPOSE_CHECKS, per_bake=True)
+def probes_run_composes_health_check(m: Manifests) -> list[str]:
+    """Where compose's service has a health check command (worker, redis), both probes run it.
+
+    Each probe may take as long as compose lets the check take. `$$` in
+    compose.yaml is a `$` for the container's shell.
+    """
+    problems = []
+    for name, _ in m.pod_templates():
+        healthcheck = m.service(name).get("healthcheck", {})
+        test = healthcheck.get("test", [])
+        if not name.startswith("Deployment/") or not test or test[0] not in ("CMD", "CMD-SHELL"):
+            continue
+        expected = test[1:] if test[0] == "CMD" else ["sh", "-c", test[1].replace("$$", "$")]
+        container = m.main_container(name) or {}
+        for probe in ("readinessProbe", "livenessProbe"):
+            found = container.get(probe, {})
+            if (command := found.get("exec", {}).get("command")) != expected:
+                problems.append(f"{name}'s {probe} runs {command}, compose's health check {expected}")
+            if found.get("timeoutSeconds", 1) < seconds(healthcheck.get("timeout", "30s")):
+                problems.append(
+                    f"{name}'s {probe} gives up after {found.get('timeoutSeconds', 1)} s, "
+                    f"compose's health check after {healthcheck.get('timeout', '30s')}"
+                )
+    return problems
+
+
+@check(COMPOSE_CHECKS, per_bake=True)
 def same_user_as_the_image(m: Manifests) -> list[str]:
+    """The project's pods run as the Dockerfile's user; an official image's as that image's own user."""
     arguments = dict(re.findall(r"^ARG (\w+)=(\S+)$", m.dockerfile, re.MULTILINE))
-    expected = {"runAsUser": int(arguments["UID"]), "runAsGroup": int(arguments["GID"])}
-    return [
-        f"{name} runs as {field} {template['spec'].get('securityContext', {}).get(field)}, the image's is {value}"
-        for name, template in m.pod_templates()
-        for field, value in expected.items()
-        if template["spec"].get("securityContext", {}).get(field) != value
-    ]
+    problems = []
+    for name, template in m.pod_templates():
+        if m.builds_the_image(name):
+            user = int(arguments["UID"]), int(arguments["GID"])
+        elif (user := OFFICIAL_IMAGE_USERS.get(repository(m.service(name).get("image", "")))) is None:
+            problems.append(f"{name} runs {m.service(name).get('image')}, whose user this module does not know")
+            continue
+        context = template["spec"].get("securityContext", {})
+        problems += [
+            f"{name} runs as {field} {context.get(field)}, the image's is {value}"
+            for field, value in zip(("runAsUser", "runAsGroup"), user, strict=True)
+            if context.get(field) != value
+        ]
+    return problems
 
 
 # --- the tests -----------------------------------------------------------------
@@ -826,6 +1084,23 @@ def test_kustomize_renders(renderings, directory):
     assert {
         rendering.name: rendering.errors[directory] for rendering in renderings if directory in rendering.errors
     } == {}
+
+
+@pytest.mark.parametrize("directory", DIRECTORIES)
+def test_celery_bakes_and_only_they_run_a_worker_and_redis(renderings, directory):
+    """The renderings cover both answers, so every check here also reads a worker and a Redis."""
+    combos = {combo_id(combo): combo for combo in every_combination()}
+    assert {combos[bake]["use_celery"] for rendering in renderings for bake in rendering.bakes} == {"y", "n"}
+    found = {}
+    for rendering in renderings:
+        if directory in rendering.errors:
+            continue  # test_kustomize_renders names it
+        deployments = {doc["metadata"]["name"] for doc in rendering.manifests(directory).of_kind("Deployment")}
+        for bake in rendering.bakes:
+            expected = {"worker", "redis"} if combos[bake]["use_celery"] == "y" else set()
+            if deployments & {"worker", "redis"} != expected:
+                found[bake] = f"runs the Deployments {sorted(deployments)}"
+    assert found == {}
 
 
 @pytest.mark.parametrize("version", KUBERNETES_VERSIONS)
