@@ -20,6 +20,9 @@ interleave the paths:
 - api_detail: one book through the API;
 - health: /health/.
 
+The reference is measured at the start and at the end of each round, and the
+other paths compared with the mean of the two.
+
 Before measuring, the API's document and the reference's are checked equal,
 and the queries Django runs for each path are counted. A round in which any
 answer was not a 2xx (or any connection failed) is refused: listed with its
@@ -191,29 +194,42 @@ def refusal(figures: dict) -> str:
     return ""
 
 
+def figures_of(run: dict) -> dict[str, float]:
+    return {
+        "requests_per_s": round(run["requests"] / (run["duration_us"] / 1e6), 1),
+        "p50_ms": round(run["latency_us"]["p50"] / 1000, 2),
+        "p99_ms": round(run["latency_us"]["p99"] / 1000, 2),
+        "server_cpu_ms_per_request": round(run["cpu_s"] * 1000 / run["requests"], 3),
+    }
+
+
 def measure(base: str, paths: dict[str, str], rounds: int, seconds: float, markers: list[str]) -> dict:
     """Interleaved rounds over every path; the ratios to the reference per round."""
     for path in paths.values():  # warm both workers and the database's caches
         wrk(f"{base}{path}", min(seconds, 2), markers)
     reported, refused = [], []
     for number in range(1, rounds + 1):
-        names = list(paths)
-        names = names[number - 1 :] + names[: number - 1]  # each round starts with the next path
-        runs = {name: wrk(f"{base}{paths[name]}", seconds, markers) for name in names}
-        problems = {name: why for name, figures in runs.items() if (why := refusal(figures))}
+        # The reference opens and closes each round (the machine's other load drifts),
+        # and the other paths take turns going first.
+        others = [name for name in paths if name != "reference"]
+        others = others[(number - 1) % len(others) :] + others[: (number - 1) % len(others)]
+        opening = wrk(f"{base}{paths['reference']}", seconds, markers)
+        runs = {name: wrk(f"{base}{paths[name]}", seconds, markers) for name in others}
+        closing = wrk(f"{base}{paths['reference']}", seconds, markers)
+        problems = {
+            name: why
+            for name, figures in [("reference", opening), *runs.items(), ("reference", closing)]
+            if (why := refusal(figures))
+        }
         if problems:
             log(f"round {number} refused: {problems}")
             refused.append({"round": number, "why": problems})
             continue
-        row = {
-            name: {
-                "requests_per_s": round(figures["requests"] / (figures["duration_us"] / 1e6), 1),
-                "p50_ms": round(figures["latency_us"]["p50"] / 1000, 2),
-                "p99_ms": round(figures["latency_us"]["p99"] / 1000, 2),
-                "server_cpu_ms_per_request": round(figures["cpu_s"] * 1000 / figures["requests"], 3),
-            }
-            for name, figures in sorted(runs.items(), key=lambda item: list(paths).index(item[0]))
+        row = {name: figures_of(runs[name]) for name in others}
+        row["reference"] = {
+            key: round((value + figures_of(closing)[key]) / 2, 3) for key, value in figures_of(opening).items()
         }
+        row = {name: row[name] for name in paths}
         ratios = {
             name: round(row[name]["requests_per_s"] / row["reference"]["requests_per_s"], 3) for name in COMPARED
         }
@@ -322,8 +338,8 @@ def write_results(section: dict) -> None:
 
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--rounds", type=int, default=3)
-    parser.add_argument("--seconds", type=float, default=5, help="of load per path and round")
+    parser.add_argument("--rounds", type=int, default=5)
+    parser.add_argument("--seconds", type=float, default=3, help="of load per path and round")
     parser.add_argument("--databases", default="postgresql,sqlite")
     parser.add_argument("--skip-containers", action="store_true")
     parser.add_argument("--smoke", action="store_true", help="one round of one second, PostgreSQL, no containers")
@@ -344,7 +360,9 @@ def main() -> int:
             "load": f"wrk, {CONNECTIONS} connections, {args.seconds:g} s per path and round, {args.rounds} rounds",
             "server": f"gunicorn, {WORKERS} sync workers, production settings",
             "databases": [
-                served_figures(project, venv, kind, args.rounds, args.seconds) for kind in args.databases.split(",")
+                served_figures(project, venv, kind, args.rounds, args.seconds)
+                for kind in args.databases.split(",")
+                if kind
             ],
         }
         if not args.skip_containers:
