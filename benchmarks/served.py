@@ -194,13 +194,18 @@ def refusal(figures: dict) -> str:
     return ""
 
 
-def figures_of(run: dict) -> dict[str, float]:
+def figures_of(run: dict) -> dict[str, float | None]:
     return {
         "requests_per_s": round(run["requests"] / (run["duration_us"] / 1e6), 1),
         "p50_ms": round(run["latency_us"]["p50"] / 1000, 2),
         "p99_ms": round(run["latency_us"]["p99"] / 1000, 2),
-        "server_cpu_ms_per_request": round(run["cpu_s"] * 1000 / run["requests"], 3),
+        # None when a process ended during the run (a database connection renewed), taking its CPU time along.
+        "server_cpu_ms_per_request": round(run["cpu_s"] * 1000 / run["requests"], 3) if run["cpu_s"] > 0 else None,
     }
+
+
+def cpu_ratios_of(reported: list[dict], name: str) -> list[float]:
+    return [ratio for row in reported if (ratio := row["cpu_ratio_to_reference"][name]) is not None]
 
 
 def measure(base: str, paths: dict[str, str], rounds: int, seconds: float, markers: list[str]) -> dict:
@@ -227,15 +232,17 @@ def measure(base: str, paths: dict[str, str], rounds: int, seconds: float, marke
             continue
         row = {name: figures_of(runs[name]) for name in others}
         row["reference"] = {
-            key: round((value + figures_of(closing)[key]) / 2, 3) for key, value in figures_of(opening).items()
+            key: None if value is None or other is None else round((value + other) / 2, 3)
+            for (key, value), other in zip(figures_of(opening).items(), figures_of(closing).values(), strict=True)
         }
         row = {name: row[name] for name in paths}
         ratios = {
             name: round(row[name]["requests_per_s"] / row["reference"]["requests_per_s"], 3) for name in COMPARED
         }
         # The ratio with the machine to the server alone: the reference's CPU per request over this one's.
+        cpu = {name: row[name]["server_cpu_ms_per_request"] for name in ["reference", *COMPARED]}
         cpu_ratios = {
-            name: round(row["reference"]["server_cpu_ms_per_request"] / row[name]["server_cpu_ms_per_request"], 3)
+            name: None if cpu[name] is None or cpu["reference"] is None else round(cpu["reference"] / cpu[name], 3)
             for name in COMPARED
         }
         log(f"round {number}: " + ", ".join(f"{name} {row[name]['requests_per_s']:.0f}/s" for name in row))
@@ -252,7 +259,8 @@ def measure(base: str, paths: dict[str, str], rounds: int, seconds: float, marke
             name: round(statistics.median(r["ratio_to_reference"][name] for r in reported), 3) for name in COMPARED
         },
         "median_cpu_ratio_to_reference": {
-            name: round(statistics.median(r["cpu_ratio_to_reference"][name] for r in reported), 3) for name in COMPARED
+            name: round(statistics.median(known), 3) if (known := cpu_ratios_of(reported, name)) else None
+            for name in COMPARED
         },
         "median_requests_per_s": {
             name: round(statistics.median(r["paths"][name]["requests_per_s"] for r in reported), 1) for name in paths
