@@ -1,17 +1,19 @@
 from typing import Any
 
 from django.db import IntegrityError, transaction
+from django.db.models import F, QuerySet
 from rest_framework import permissions, serializers, viewsets
 from rest_framework.request import Request
 from rest_framework.views import APIView
 
+from api.filters import FilterSet
 from api.serializers import HyperlinkedModelSerializer
 from library.models import Book
 
 
 class BookSerializer(HyperlinkedModelSerializer[Book]):
     # The username of whoever added the book; null for sample books and deleted accounts.
-    owner = serializers.CharField(source="owner.username", read_only=True, allow_null=True)
+    owner = serializers.CharField(source="owner_username", read_only=True, allow_null=True)
 
     class Meta:
         model = Book
@@ -41,6 +43,17 @@ class BookSerializer(HyperlinkedModelSerializer[Book]):
             raise serializers.ValidationError({"isbn": ["book with this ISBN already exists."]}) from None
 
 
+class BookFilterSet(FilterSet):
+    # Declared once here: given only `filterset_fields`, django-filter would build
+    # this class anew for every request.
+    class Meta:
+        model = Book
+        fields = {
+            "author": ["exact", "icontains"],
+            "published_on": ["exact", "gte", "lte"],
+        }
+
+
 class IsOwnerOrStaffOrReadOnly(permissions.BasePermission):
     """Anyone may read; only the user who added a book, or staff, may change or delete it."""
 
@@ -63,12 +76,21 @@ class BookViewSet(viewsets.ModelViewSet[Book]):
     queryset = Book.objects.select_related("owner").order_by("title", "id")
     serializer_class = BookSerializer
     permission_classes = [permissions.IsAuthenticatedOrReadOnly, IsOwnerOrStaffOrReadOnly]
-    filterset_fields = {
-        "author": ["exact", "icontains"],
-        "published_on": ["exact", "gte", "lte"],
-    }
+    filterset_class = BookFilterSet
     search_fields = ["title", "author", "isbn"]
     ordering_fields = ["title", "author", "published_on", "created_at"]
+
+    def get_queryset(self) -> QuerySet[Book]:
+        queryset = super().get_queryset()
+        if self.action == "list":
+            # A list only reads: each book comes as a dict of the columns BookSerializer
+            # shows (pk for its url) rather than as a Book and a User built from every
+            # column, which took a fifth of the list's time. Changes still go through Books.
+            return queryset.values(  # type: ignore[return-value]  # dicts, which the serializer reads too
+                "pk", "id", "title", "author", "isbn", "published_on", "summary", "created_at", "updated_at",
+                owner_username=F("owner__username"),
+            )  # fmt: skip
+        return queryset
 
     def perform_create(self, serializer: serializers.BaseSerializer[Book]) -> None:
         serializer.save(owner=self.request.user)

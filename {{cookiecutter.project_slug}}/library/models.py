@@ -30,3 +30,8 @@ class Book(models.Model):
 
     def get_absolute_url(self) -> str:
         return reverse("library:book-detail", kwargs={"pk": self.pk})
+
+    @property
+    def owner_username(self) -> str | None:
+        """The username of whoever added the book; None for sample books and deleted accounts."""
+        return self.owner.username if self.owner else None

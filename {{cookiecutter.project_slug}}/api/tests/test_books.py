@@ -226,3 +226,41 @@ def test_missing_book_is_404(api_client):
     assert api_client.get(reverse("book-detail", kwargs={"pk": 999})).status_code == 404
     assert api_client.get("/api/books/not-a-number/").status_code == 404
     assert api_client.get("/api/books/0.5/").json() == {"detail": "Not found."}
+
+
+def books_with_owners(count: int) -> list[Book]:
+    return [BookFactory.create(owner=UserFactory.create()) for _ in range(count)]
+
+
+# However many books: the rate limit's count, then the books' count and one page
+# of books joined to their owners. One more query per book would be an N+1.
+@pytest.mark.parametrize("books", [1, 50])
+def test_the_list_takes_three_queries(api_client, clock, django_assert_num_queries, books):
+    books_with_owners(books)
+    api_client.get(reverse("book-list"))  # the window's first request also clears ended windows
+
+    with django_assert_num_queries(3):
+        response = api_client.get(reverse("book-list"))
+
+    assert len(response.json()["results"]) == min(books, 20)
+    assert all(book["owner"] for book in response.json()["results"])
+
+
+@pytest.mark.parametrize("books", [1, 50])
+def test_a_book_takes_two_queries(api_client, clock, django_assert_num_queries, books):
+    book = books_with_owners(books)[-1]
+    api_client.get(reverse("book-list"))
+
+    with django_assert_num_queries(2):  # the rate limit's count, the book with its owner
+        response = api_client.get(detail_url(book))
+
+    assert response.json()["owner"] == book.owner_username
+
+
+def test_list_and_detail_show_the_same_fields(api_client, user):
+    book = BookFactory.create(owner=user)
+
+    listed = api_client.get(reverse("book-list")).json()["results"][0]
+
+    assert listed == api_client.get(detail_url(book)).json()
+    assert listed["owner"] == user.username

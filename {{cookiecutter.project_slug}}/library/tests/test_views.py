@@ -2,6 +2,7 @@ import pytest
 from django.urls import reverse
 
 from library.tests.factories import BookFactory
+from users.tests.factories import UserFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -47,3 +48,15 @@ def test_missing_book_is_404(client):
     response = client.get(reverse("library:book-detail", kwargs={"pk": 999}))
 
     assert response.status_code == 404
+
+
+# However many books: their count and one page of them; one book, one query.
+# One more query per book would be an N+1.
+@pytest.mark.parametrize("books", [1, 50])
+def test_book_pages_take_a_fixed_number_of_queries(client, django_assert_num_queries, books):
+    book = [BookFactory.create(owner=UserFactory.create()) for _ in range(books)][-1]
+
+    with django_assert_num_queries(2):
+        client.get(reverse("library:book-list"))
+    with django_assert_num_queries(1):
+        client.get(book.get_absolute_url())
