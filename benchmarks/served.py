@@ -58,8 +58,7 @@ sys.path.insert(0, str(TEMPLATE_DIR))
 
 from cookiecutter.main import cookiecutter  # noqa: E402
 
-from tests.conftest import POSTGRES_URL  # noqa: E402
-from tests.helpers import fetch, free_port, production_env, run, serving, sync_environment  # noqa: E402
+from tests.helpers import POSTGRES_URL, fetch, free_port, production_env, run, serving, sync_environment  # noqa: E402
 from tests.options import defaults  # noqa: E402
 from tools.docker_engine import install_system_packages  # noqa: E402
 
