@@ -58,7 +58,7 @@ sys.path.insert(0, str(TEMPLATE_DIR))
 
 from cookiecutter.main import cookiecutter  # noqa: E402
 
-from tests.helpers import POSTGRES_URL, fetch, free_port, production_env, run, serving, sync_environment  # noqa: E402
+from tests.helpers import fetch, free_port, postgres_database, production_env, run, serving, sync_environment  # noqa: E402
 from tests.options import defaults  # noqa: E402
 from tools.docker_engine import install_system_packages  # noqa: E402
 
@@ -105,17 +105,8 @@ def database(kind: str, project: Path, venv: Path) -> Iterator[str]:
         path = project / f"benchmark-{secrets.token_hex(4)}.sqlite3"
         yield f"sqlite:///{path}"
         return
-    name = f"benchmark_{secrets.token_hex(4)}"
-    statement = "import sys, psycopg; psycopg.connect(sys.argv[1], autocommit=True).execute(sys.argv[2])"
-    python = str(venv / "bin" / "python")
-    run([python, "-c", statement, f"{POSTGRES_URL}/postgres", f"CREATE DATABASE {name}"], project)
-    try:
-        yield f"{POSTGRES_URL}/{name}"
-    finally:
-        run(
-            [python, "-c", statement, f"{POSTGRES_URL}/postgres", f"DROP DATABASE IF EXISTS {name} WITH (FORCE)"],
-            project,
-        )
+    with postgres_database(venv) as url:
+        yield url
 
 
 def prepare(project: Path, venv: Path, url: str) -> dict[str, str]:
