@@ -1,10 +1,12 @@
 """The API's shortcuts give what DRF's own classes give, only sooner.
 
-Links are reversed once per list (api/serializers.py) and django-filter is
-skipped when a request names no filter (api/filters.py). The routes here are
+Links are reversed once per list, fields built once per serializer class and
+time zones found once (api/serializers.py), and django-filter is skipped when
+a request names no filter (api/filters.py). The routes here are
 this module's own (pytest's `urls` mark), so each kind of route is tried.
 """
 
+import datetime
 from types import SimpleNamespace
 
 import pytest
@@ -17,7 +19,7 @@ from rest_framework.test import APIRequestFactory
 from rest_framework.views import APIView
 
 from api.filters import DjangoFilterBackend
-from api.serializers import HyperlinkedIdentityField
+from api.serializers import HyperlinkedIdentityField, ModelSerializer
 from users.models import User
 
 
@@ -85,3 +87,26 @@ def test_filters_apply_only_when_named():
     assert filtered({"page": "1"}, UserFilterView()) == ["ada", "grace"]
     assert filtered({"username": "grace"}, UserFilterView()) == ["grace"]
     assert filtered({"username": "grace"}, APIView()) == ["ada", "grace"]
+
+
+class UserNames(ModelSerializer[User]):
+    class Meta:
+        model = User
+        fields = ["username", "date_joined"]
+
+
+def test_fields_built_once_are_still_each_serializers_own():
+    first, second = UserNames(), UserNames()
+
+    assert list(first.fields) == list(second.fields) == ["username", "date_joined"]
+    assert first.fields["username"] is not second.fields["username"]
+    assert first.fields["username"].parent is first
+    assert second.fields["username"].parent is second
+
+
+def test_date_times_are_written_as_drf_writes_them():
+    joined = datetime.datetime(2026, 1, 2, 3, 4, 5, 678901, tzinfo=datetime.UTC)
+
+    ours = UserNames().fields["date_joined"].to_representation(joined)
+
+    assert ours == serializers.DateTimeField().to_representation(joined)
