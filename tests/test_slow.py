@@ -4,18 +4,17 @@ Every pair of option values occurs in at least one of these combinations
 (tests/test_options.py proves it). For each, the project's own CI runs here
 step by step (lint, types, the lock, the tests on PostgreSQL, Django's
 checks), each step its own test; the virtual-environment route runs too
-(SQLite, with the generated .env).
+(SQLite, with the generated .env). pre-commit runs in test_pre_commit.py.
 """
 
 import re
 import secrets
-import shutil
 from pathlib import Path
 
 import pytest
 
 from tests.github_actions import checkout, ci_environment, project_workflow, run_job, step_names, template_workflow
-from tests.helpers import POSTGRES_URL, combo_params, production_env, project_env, run, sync_environment, tool
+from tests.helpers import POSTGRES_URL, combo_params, production_env, project_env, run, sync_environment
 from tests.options import Combo, combo_id, pairwise_combinations
 
 pytestmark = pytest.mark.parametrize("combo", combo_params(pairwise_combinations()))
@@ -86,14 +85,3 @@ def test_own_tests_pass_on_sqlite_with_the_generated_env_file(project, venv, pyt
 
     assert re.search(r"^=+ \d+ passed in ", result.stdout, re.MULTILINE), "every test ran and passed, none skipped"
     assert "Total coverage: 100.00%" in result.stdout, "every line of the project is tested"
-
-
-def test_pre_commit_passes_on_a_fresh_repository_and_changes_nothing(project, tmp_path):
-    repository = shutil.copytree(project, tmp_path / project.name)
-    run(["git", "init", "--quiet"], repository)
-    run(["git", "add", "--all"], repository)
-
-    run([tool("uv"), "run", "--frozen", "pre-commit", "run", "--all-files"], repository, ci_environment())
-
-    status = run(["git", "status", "--porcelain"], repository).stdout.splitlines()
-    assert [line for line in status if not line.startswith("A  ")] == [], "pre-commit changed or added files"
