@@ -232,7 +232,7 @@ def check_production_stack(stack: Stack, record_property, slug: str) -> None:
 
 @pytest.mark.parametrize("combo", combo_params(container_combinations()))
 def test_ci_container_job_builds_starts_and_requests_the_site(bake, engine, tmp_path, combo):
-    project = checkout(bake(project_slug=f"ci_{docker_slug(combo)}", **combo), tmp_path)
+    project = checkout(bake(project_slug=docker_slug(combo), **combo), tmp_path)
     for image in images_named(project, compose_binary()):
         ensure_image(engine, image)
     overrides = {"WEB_PORT": str(free_port()), "COMPOSE_PROJECT_NAME": f"tplci{secrets.token_hex(4)}"}
