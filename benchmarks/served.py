@@ -58,7 +58,17 @@ sys.path.insert(0, str(TEMPLATE_DIR))
 
 from cookiecutter.main import cookiecutter  # noqa: E402
 
-from tests.helpers import fetch, free_port, postgres_database, production_env, run, serving, sync_environment  # noqa: E402
+from tests.helpers import (  # noqa: E402
+    NO_RATE_LIMITS,
+    fetch,
+    free_port,
+    manage,
+    postgres_database,
+    production_env,
+    run,
+    serving,
+    sync_environment,
+)
 from tests.options import defaults  # noqa: E402
 from tools.docker_engine import install_system_packages  # noqa: E402
 
@@ -81,8 +91,6 @@ PATHS = {
 COMPARED = ["api_list", "website_list"]
 # As a reverse proxy terminating HTTPS would send it (the settings trust this header).
 HTTPS = {"X-Forwarded-Proto": "https"}
-# High enough that no request is refused; the counting itself still happens.
-NO_LIMITS = {"API_THROTTLE_ANON": "1000000000/minute", "API_THROTTLE_USER": "1000000000/minute"}
 SECOND_START_TARGET_S = 10.0
 RATIO_TARGET = 0.6
 
@@ -117,17 +125,16 @@ def prepare(project: Path, venv: Path, url: str) -> dict[str, str]:
         DJANGO_ALLOWED_HOSTS="127.0.0.1",
         DJANGO_SETTINGS_MODULE="benchmark_reference.settings",
         WEB_CONCURRENCY=str(WORKERS),
-        **NO_LIMITS,
+        **NO_RATE_LIMITS,
     )
-    python = str(venv / "bin" / "python")
-    run([python, "manage.py", "migrate", "--noinput"], project, env)
-    run([python, "manage.py", "collectstatic", "--noinput"], project, env)
-    shell(project, env, python, "from benchmark_reference.seed import seed; seed()")
+    manage(venv, project, env, "migrate", "--noinput")
+    manage(venv, project, env, "collectstatic", "--noinput")
+    shell(venv, project, env, "from benchmark_reference.seed import seed; seed()")
     return env
 
 
-def shell(project: Path, env: dict[str, str], python: str, code: str) -> str:
-    return run([python, "manage.py", "shell", "--no-imports", "-c", code], project, env).stdout
+def shell(venv: Path, project: Path, env: dict[str, str], code: str) -> str:
+    return manage(venv, project, env, "shell", "--no-imports", "-c", code)
 
 
 def check_documents(base: str, paths: dict[str, str]) -> None:
@@ -261,11 +268,10 @@ def measure(base: str, paths: dict[str, str], rounds: int, seconds: float, marke
 def served_figures(project: Path, venv: Path, kind: str, rounds: int, seconds: float) -> dict:
     with database(kind, project, venv) as url:
         env = prepare(project, venv, url)
-        python = str(venv / "bin" / "python")
-        book = shell(project, env, python, "from library.models import Book; print(Book.objects.order_by('pk')[0].pk)")
+        book = shell(venv, project, env, "from library.models import Book; print(Book.objects.order_by('pk')[0].pk)")
         paths = {name: path.format(book=book.strip()) for name, path in PATHS.items()}
         probe = "from benchmark_reference.probe import main; main()"
-        queries = json.loads(shell(project, {**env, "BENCHMARK_PATHS": json.dumps(paths)}, python, probe))
+        queries = json.loads(shell(venv, project, {**env, "BENCHMARK_PATHS": json.dumps(paths)}, probe))
         port = free_port()
         base = f"http://127.0.0.1:{port}"
         command = [

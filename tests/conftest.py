@@ -82,6 +82,8 @@ def pytest_xdist_make_scheduler(config, log):
     """Send every test of one baked combination (in one module) to the same worker.
 
     The worker bakes and installs that combination once and its tests share it.
+    The tests of a module that bakes no combinations go to one worker too, so
+    a module-scoped fixture (a served bake, a compose stack) is made once.
     (xdist's own `xdist_group` marks do nothing under pytest 9: they rename a
     node id attribute pytest no longer reads.)
     """
@@ -98,11 +100,11 @@ COMBO_IDS = sorted((combo_id(combo) for combo in every_combination()), key=len, 
 
 
 def combination_scope(nodeid: str) -> str:
-    """`module::combination` for a test of a combination; the test itself for any other."""
+    """`module::combination` for a test of a combination; the module for any other."""
     module, _, rest = nodeid.partition("::")
     parameters = rest.partition("[")[2].rstrip("]")
     combo = next((combo for combo in COMBO_IDS if parameters == combo or parameters.endswith(f"-{combo}")), None)
-    return f"{module}::{combo}" if combo else nodeid
+    return f"{module}::{combo}" if combo else module
 
 
 def pytest_terminal_summary(terminalreporter, exitstatus, config):

@@ -26,6 +26,7 @@ from pathlib import Path
 
 import yaml
 
+from tests.helpers import commit_everything, git
 from tests.options import TEMPLATE_DIR
 
 # Each `if:` the workflows use, for an ordinary push and for Dependabot's pull request.
@@ -187,13 +188,9 @@ def run_job(
 
 def checkout(project: Path, into: Path) -> Path:
     """A git repository of the project, as CI checks it out: committed files only (no .env)."""
-    env = {**os.environ, "GIT_AUTHOR_NAME": "CI", "GIT_AUTHOR_EMAIL": "ci@example.com"}
-    env.update(GIT_COMMITTER_NAME="CI", GIT_COMMITTER_EMAIL="ci@example.com")
     source = into / "origin"
     shutil.copytree(project, source)
-    subprocess.run(["git", "init", "--quiet", "--initial-branch", "main"], cwd=source, check=True, env=env)
-    for command in (["git", "add", "--all"], ["git", "commit", "--quiet", "--message", "Baked"]):
-        subprocess.run(command, cwd=source, check=True, env=env)
+    commit_everything(source, "Baked")
     clone = into / "checkout"
-    subprocess.run(["git", "clone", "--quiet", str(source), str(clone)], check=True, env=env)
+    git("clone", "--quiet", str(source), str(clone), cwd=into)
     return clone

@@ -18,7 +18,7 @@ import tomllib
 import urllib.error
 import urllib.parse
 import urllib.request
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
 from types import ModuleType
@@ -26,7 +26,11 @@ from types import ModuleType
 import pytest
 
 from tests.options import TEMPLATE_DIR, Combo, combo_id
-from tools.docker_engine import file_lock
+from tools.docker_engine import Engine, compose_binary, ensure_image, file_lock
+
+# The documented rate-limit settings, raised out of the way of load and fuzzing:
+# no request is refused, while the counting itself still happens.
+NO_RATE_LIMITS = {"API_THROTTLE_ANON": "1000000000/minute", "API_THROTTLE_USER": "1000000000/minute"}
 
 # The PostgreSQL server the baked projects' tests run against; each bake gets
 # its own database name, so parallel bakes never share data.
@@ -275,9 +279,9 @@ def unauditable(requirements: Path) -> str:
     The same pip-audit, not strict, reports each package it could not look up.
     When that is every locked package, no vulnerability database answered.
     """
-    command = [*AUDIT.split(), "--disable-pip", "--format", "json", "--requirement", str(requirements)]
-    env = {**os.environ, "PATH": f"{Path(sys.executable).parent}{os.pathsep}{os.environ['PATH']}"}
-    result = subprocess.run(command, cwd=requirements.parent, env=env, capture_output=True, text=True, check=False)
+    uvx, *audit = AUDIT.split()
+    command = [tool(uvx), *audit, "--disable-pip", "--format", "json", "--requirement", str(requirements)]
+    result = subprocess.run(command, cwd=requirements.parent, capture_output=True, text=True, check=False)
     try:
         dependencies = json.loads(result.stdout)["dependencies"]
     except (ValueError, KeyError):
@@ -333,3 +337,60 @@ def postgres_database(venv: Path) -> Iterator[str]:
         yield url
     finally:
         postgres(venv, url, f"DROP DATABASE IF EXISTS {name} WITH (FORCE)")
+
+
+def manage(venv: Path, project: Path, env: dict[str, str], *arguments: str) -> str:
+    """`python manage.py ARGUMENTS` in a bake, with its environment's Python; the output."""
+    return run([str(venv / "bin" / "python"), "manage.py", *arguments], project, env).stdout
+
+
+def user_with_token(venv: Path, project: Path, env: dict[str, str], username: str, password: str) -> str:
+    """A new user of a bake with token authentication; that user's API token."""
+    code = (
+        "from rest_framework.authtoken.models import Token; from users.models import User; "
+        f"print(Token.objects.create(user=User.objects.create_user({username!r}, password={password!r})).key)"
+    )
+    return manage(venv, project, env, "shell", "--no-imports", "-c", code).split()[-1]
+
+
+def git(*args: str, cwd: Path) -> str:
+    """git, with an identity for its commits (a test machine may have none); the output."""
+    return run(["git", "-c", "user.name=Test", "-c", "user.email=test@example.com", *args], cwd).stdout
+
+
+def commit_everything(folder: Path, message: str) -> None:
+    """Make the folder a git repository if it is none, and commit all it holds that .gitignore allows."""
+    if not (folder / ".git").exists():
+        git("init", "--quiet", "--initial-branch", "main", cwd=folder)
+    git("add", "--all", cwd=folder)
+    git("commit", "--quiet", "--message", message, cwd=folder)
+
+
+def answer(url: str, headers: dict[str, str] | None = None) -> tuple[int, str]:
+    """fetch(url), or (0, "") while nothing answers (a server starting or restarting)."""
+    try:
+        return fetch(url, headers=headers)
+    except OSError:
+        return 0, ""
+
+
+def wait_until(condition: Callable[[], object], timeout: float, failure: Callable[[], str] | None = None) -> float:
+    """Ask `condition` until it holds and return the seconds that took; fail the test after `timeout`."""
+    started = time.monotonic()
+    while not condition():
+        if time.monotonic() - started > timeout:
+            pytest.fail(f"not within {timeout} s" + (f":\n{failure()}" if failure else ""))
+        time.sleep(0.2)
+    return time.monotonic() - started
+
+
+def ensure_images(engine: Engine, project: Path) -> dict[str, str]:
+    """Every registry image the project names, made present on the engine: how each came ("stand-in", ...)."""
+    return {image: ensure_image(engine, image) for image in images_named(project, compose_binary())}
+
+
+def remove_project_images(env: dict[str, str], project: Path) -> None:
+    """The images the project builds (NAME:dev, NAME:production), so the engine's disk does not fill up."""
+    name = tomllib.loads((project / "pyproject.toml").read_text())["project"]["name"]
+    command = ["docker", "image", "rm", "--force", f"{name}:dev", f"{name}:production"]
+    subprocess.run(command, env=env, capture_output=True, check=False)

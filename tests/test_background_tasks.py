@@ -8,7 +8,6 @@ appears through the API once one does.
 
 import json
 import os
-import re
 import secrets
 import subprocess
 import time
@@ -17,7 +16,18 @@ from pathlib import Path
 
 import pytest
 
-from tests.helpers import fetch, free_port, postgres_database, production_env, run, serving, sync_environment
+from tests.helpers import (
+    fetch,
+    free_port,
+    manage,
+    postgres_database,
+    production_env,
+    run,
+    serving,
+    sync_environment,
+    user_with_token,
+    wait_until,
+)
 from tests.options import defaults
 
 COMBO = {**defaults(), "use_celery": "y"}
@@ -39,10 +49,9 @@ def stack(baked, envs_dir) -> Iterator[dict]:
 
 
 def serve(project: Path, venv: Path, database: str) -> Iterator[dict]:
-    python = str(venv / "bin" / "python")
     # A Redis database of its own, emptied first, so nothing queued elsewhere runs here.
     broker = f"{REDIS}/{11 + secrets.randbelow(4)}"
-    run([python, "-c", f"import redis; redis.Redis.from_url({broker!r}).flushdb()"], project)
+    run([str(venv / "bin" / "python"), "-c", f"import redis; redis.Redis.from_url({broker!r}).flushdb()"], project)
     port = free_port()
     base = f"http://127.0.0.1:{port}"
     env = production_env(
@@ -51,18 +60,11 @@ def serve(project: Path, venv: Path, database: str) -> Iterator[dict]:
         DJANGO_SECURE_SSL_REDIRECT="false",
         DATABASE_URL=database,
         CELERY_BROKER_URL=broker,
-        DJANGO_SUPERUSER_PASSWORD=PASSWORD,
     )
-    run([python, "manage.py", "migrate", "--noinput"], project, env)
-    run(
-        [python, "manage.py", "createsuperuser", "--noinput", "--username", "alice", "--email", "a@example.com"],
-        project,
-        env,
-    )
-    token = re.search(r"token (\w+)", run([python, "manage.py", "drf_create_token", "alice"], project, env).stdout)
-    assert token
+    manage(venv, project, env, "migrate", "--noinput")
+    token = user_with_token(venv, project, env, "alice", PASSWORD)
     with serving([str(venv / "bin" / "gunicorn"), "config.wsgi", "--bind", f"127.0.0.1:{port}"], project, env, base):
-        yield {"project": project, "venv": venv, "env": env, "base": base, "token": token.group(1)}
+        yield {"project": project, "venv": venv, "env": env, "base": base, "token": token}
 
 
 def imported_titles(base: str) -> list[str]:
@@ -80,17 +82,18 @@ def test_queued_import_waits_for_a_worker_and_the_worker_adds_it(stack, tmp_path
     time.sleep(1)
     assert imported_titles(stack["base"]) == []
 
-    worker = start_worker(stack, tmp_path / "worker.log")
+    log = tmp_path / "worker.log"
+    worker = start_worker(stack, log)
     try:
-        deadline = time.monotonic() + 60
-        while imported_titles(stack["base"]) != [book["title"] for book in BOOKS] and time.monotonic() < deadline:
-            time.sleep(0.5)
-        titles = imported_titles(stack["base"])
+        wait_until(
+            lambda: imported_titles(stack["base"]) == [book["title"] for book in BOOKS],
+            timeout=60,
+            failure=lambda: log.read_text()[-3000:],
+        )
     finally:
         worker.terminate()
         worker.wait(timeout=30)
 
-    assert titles == [book["title"] for book in BOOKS], (tmp_path / "worker.log").read_text()[-3000:]
     status, body = fetch(f"{stack['base']}/api/books/?search=Imported+0")
     assert json.loads(body)["results"][0]["owner"] == "alice"
     assert json.loads(body)["results"][0]["published_on"] == "2001-02-03"

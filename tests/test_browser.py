@@ -15,7 +15,7 @@ from pathlib import Path
 import pytest
 from playwright.sync_api import Browser, BrowserContext, sync_playwright
 
-from tests.helpers import free_port, production_env, run, serving, sync_environment
+from tests.helpers import free_port, manage, production_env, serving, sync_environment
 from tests.options import Combo, combo_id, defaults
 
 # The policy differs with DRF (its docs pages need more); the example app adds pages.
@@ -99,7 +99,7 @@ def serve(servers: contextlib.ExitStack, project: Path, combo: Combo, envs_dir: 
     if combo["example_app"] == "y":
         commands.append(["load_sample_books"])
     for command in commands:
-        run([str(venv / "bin" / "python"), "manage.py", *command], project, env)
+        manage(venv, project, env, *command)
     gunicorn = [str(venv / "bin" / "gunicorn"), "config.wsgi", "--bind", f"127.0.0.1:{port}"]
     servers.enter_context(serving(gunicorn, project, env, base))
     return base

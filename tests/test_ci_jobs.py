@@ -10,9 +10,7 @@ from pathlib import Path
 import pytest
 
 from tests.github_actions import StepFailed, checkout, ci_environment, project_workflow, run_job, template_workflow
-from tests.helpers import AUDIT, run, unauditable
-
-GIT_IDENTITY = ["-c", "user.name=Test", "-c", "user.email=test@example.com"]
+from tests.helpers import AUDIT, commit_everything, git, unauditable
 
 
 def test_ci_audit_job_finds_no_known_vulnerability(bake, tmp_path):
@@ -34,22 +32,20 @@ def test_ci_pushes_fresh_requirements_files_to_dependabots_pull_request(bake, tm
     project = bake()
     requirements = (project / "requirements.txt").read_text()
     remote = tmp_path / "remote.git"
-    run(["git", "init", "--quiet", "--initial-branch", "main"], project)
-    run(["git", *GIT_IDENTITY, "add", "--all"], project)
-    run(["git", *GIT_IDENTITY, "commit", "--quiet", "--message", "Baked"], project)
-    run(["git", "clone", "--quiet", "--bare", str(project), str(remote)], tmp_path)
+    commit_everything(project, "Baked")
+    git("clone", "--quiet", "--bare", str(project), str(remote), cwd=tmp_path)
     work = tmp_path / "work"
-    run(["git", "clone", "--quiet", str(remote), str(work)], tmp_path)
+    git("clone", "--quiet", str(remote), str(work), cwd=tmp_path)
     # Dependabot's branch: uv.lock changed, requirements.txt not (here: made stale).
-    run(["git", "switch", "--quiet", "--create", "dependabot/uv/django"], work)
+    git("switch", "--quiet", "--create", "dependabot/uv/django", cwd=work)
     (work / "requirements.txt").write_text(requirements.rsplit("\n", 4)[0] + "\n")
-    run(["git", *GIT_IDENTITY, "commit", "--quiet", "--all", "--message", "Bump django"], work)
-    run(["git", "push", "--quiet", "--set-upstream", "origin", "dependabot/uv/django"], work)
+    git("commit", "--quiet", "--all", "--message", "Bump django", cwd=work)
+    git("push", "--quiet", "--set-upstream", "origin", "dependabot/uv/django", cwd=work)
 
     run_job(project_workflow(work), "dependabot-exports", work, ci_environment(), event="dependabot")
 
-    pushed = run(["git", "show", "dependabot/uv/django:requirements.txt"], remote).stdout
-    message = run(["git", "log", "-1", "--format=%s", "dependabot/uv/django"], remote).stdout.strip()
+    pushed = git("show", "dependabot/uv/django:requirements.txt", cwd=remote)
+    message = git("log", "-1", "--format=%s", "dependabot/uv/django", cwd=remote).strip()
     assert pushed == requirements
     assert message == "Export requirements files from uv.lock"
 

@@ -18,9 +18,17 @@ from pathlib import Path
 
 import pytest
 
-from tests.helpers import HOST_UID, fetch, free_port, images_named, owned_by_host_user, run
+from tests.helpers import (
+    HOST_UID,
+    ensure_images,
+    fetch,
+    free_port,
+    owned_by_host_user,
+    remove_project_images,
+    run,
+)
 from tests.options import defaults
-from tools.docker_engine import compose_binary, ensure_image, file_lock
+from tools.docker_engine import file_lock
 
 pytestmark = pytest.mark.docker
 
@@ -51,8 +59,7 @@ def devcontainer_cli() -> str:
 
 def test_devcontainer_comes_up_and_runs_the_project_tests(bake, engine, devcontainer_cli, record_property):
     project = bake(project_slug="devcontainer_defaults", **defaults())
-    for image in images_named(project, compose_binary()):
-        ensure_image(engine, image)
+    ensure_images(engine, project)
     owned_by_host_user(project)
     port = free_port()
     # The CLI names the compose project like `docker compose` (the folder's name) unless told.
@@ -107,9 +114,4 @@ def test_devcontainer_comes_up_and_runs_the_project_tests(bake, engine, devconta
             capture_output=True,
             check=False,
         )
-        subprocess.run(
-            ["docker", "image", "rm", "--force", "devcontainer-defaults:dev"],
-            env=env,
-            capture_output=True,
-            check=False,
-        )
+        remove_project_images(env, project)

@@ -11,7 +11,6 @@ import re
 import secrets
 import subprocess
 import time
-import tomllib
 from pathlib import Path
 
 import pytest
@@ -19,16 +18,19 @@ import pytest
 from tests.github_actions import checkout, ci_environment, project_workflow, run_job
 from tests.helpers import (
     HOST_UID,
+    answer,
     asset_urls,
     combo_params,
+    ensure_images,
     fetch,
     free_port,
-    images_named,
     owned_by_host_user,
+    remove_project_images,
     unserved,
+    wait_until,
 )
 from tests.options import Combo, combo_id, container_combinations
-from tools.docker_engine import Engine, compose_binary, ensure_image
+from tools.docker_engine import Engine
 
 pytestmark = pytest.mark.docker
 
@@ -107,22 +109,16 @@ def docker_slug(combo: Combo) -> str:
 @pytest.mark.parametrize("combo", combo_params(container_combinations()))
 def test_compose_stack_builds_runs_and_passes(bake, engine, record_property, combo):
     project = bake(project_slug=docker_slug(combo), **combo)
-    for image in images_named(project, compose_binary()):
-        record_property(f"image {image}", ensure_image(engine, image))
+    for image, how in ensure_images(engine, project).items():
+        record_property(f"image {image}", how)
     owned_by_host_user(project)
     stack = Stack(engine, project)
-    slug = project.name.replace("_", "-")
     try:
         check_development_stack(stack, record_property, combo)
-        check_production_stack(stack, record_property, slug)
+        check_production_stack(stack, record_property, project.name.replace("_", "-"))
     finally:
         stack.teardown()
-        subprocess.run(
-            ["docker", "image", "rm", "--force", f"{slug}:dev", f"{slug}:production"],
-            env=stack.env,
-            capture_output=True,
-            check=False,
-        )
+        remove_project_images(stack.env, project)
 
 
 def obtain_auth_header(stack: Stack, auth: str) -> dict[str, str]:
@@ -140,13 +136,13 @@ def check_worker_imports_books(stack: Stack, headers: dict[str, str], prefix: st
     books = [{"title": f"{prefix} {n}", "author": "Worker", "isbn": str(first_isbn + n)} for n in range(2)]
     status, body = fetch(f"{stack.url}/api/books/import/", headers=headers, json_body=books)
     assert status == 202, body
-    deadline = time.monotonic() + 60
-    while time.monotonic() < deadline:
-        listed = json.loads(fetch(f"{stack.url}/api/books/?search={prefix}")[1])["results"]
-        if len(listed) == len(books):
-            return
-        time.sleep(0.5)
-    pytest.fail(f"the worker did not add the imported books:\n{stack.compose('logs', '--no-color', 'worker')[-3000:]}")
+    wait_until(
+        lambda: json.loads(fetch(f"{stack.url}/api/books/?search={prefix}")[1])["count"] == len(books),
+        timeout=60,
+        failure=lambda: (
+            f"the worker did not add the imported books:\n{stack.compose('logs', '--no-color', 'worker')[-3000:]}"
+        ),
+    )
 
 
 def check_development_stack(stack: Stack, record_property, answers: dict[str, str]) -> None:
@@ -185,16 +181,11 @@ def check_development_stack(stack: Stack, record_property, answers: dict[str, st
     # runserver reloads a changed source file from the bind mount.
     views = stack.project / "config" / "views.py"
     views.write_text(views.read_text().replace('"status": "ok"', '"status": "reloaded"'))
-    deadline = time.monotonic() + 60
-    while time.monotonic() < deadline:
-        try:
-            if '"reloaded"' in fetch(f"{stack.url}/health/")[1]:
-                break
-        except OSError:
-            pass  # the server is restarting
-        time.sleep(0.5)
-    else:
-        pytest.fail("the development server did not reload config/views.py")
+    wait_until(
+        lambda: '"reloaded"' in answer(f"{stack.url}/health/")[1],
+        timeout=60,
+        failure=lambda: "the development server did not reload config/views.py",
+    )
     views.write_text(views.read_text().replace('"status": "reloaded"', '"status": "ok"'))
 
     # The database lives in a named volume: it survives down and up.
@@ -233,21 +224,11 @@ def check_production_stack(stack: Stack, record_property, slug: str) -> None:
 @pytest.mark.parametrize("combo", combo_params(container_combinations()))
 def test_ci_container_job_builds_starts_and_requests_the_site(bake, engine, tmp_path, combo):
     project = checkout(bake(project_slug=docker_slug(combo), **combo), tmp_path)
-    for image in images_named(project, compose_binary()):
-        ensure_image(engine, image)
+    ensure_images(engine, project)
     overrides = {"WEB_PORT": str(free_port()), "COMPOSE_PROJECT_NAME": f"tplci{secrets.token_hex(4)}"}
     env = {**ci_environment(), **engine.env}
     env["PATH"] = ci_environment()["PATH"]
     try:
         run_job(project_workflow(project), "container", project, env, overrides)
     finally:
-        subprocess.run(
-            ["docker", "image", "rm", "--force", f"{project_image(project)}:production"],
-            env=env,
-            capture_output=True,
-            check=False,
-        )
-
-
-def project_image(project: Path) -> str:
-    return tomllib.loads((project / "pyproject.toml").read_text())["project"]["name"]
+        remove_project_images(env, project)

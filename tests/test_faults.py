@@ -19,10 +19,9 @@ from pathlib import Path
 
 import pytest
 
-from tests.helpers import fetch, images_named
+from tests.helpers import answer, ensure_images, fetch, remove_project_images, wait_until
 from tests.options import defaults
 from tests.test_docker import Stack, docker_slug
-from tools.docker_engine import compose_binary, ensure_image
 
 pytestmark = pytest.mark.docker
 
@@ -33,8 +32,7 @@ COMBO = defaults()
 def stack(baked, engine) -> Iterator[Stack]:
     """The production stack of the defaults, up and healthy."""
     project = baked("faults", {**COMBO, "project_slug": f"faults_{docker_slug(COMBO)}"})
-    for image in images_named(project, compose_binary()):
-        ensure_image(engine, image)
+    ensure_images(engine, project)
     stack = Stack(engine, project)
     stack.compose("build", production=True)
     stack.up(production=True)
@@ -42,29 +40,11 @@ def stack(baked, engine) -> Iterator[Stack]:
         yield stack
     finally:
         stack.teardown()
-        image = project.name.replace("_", "-")
-        subprocess.run(
-            ["docker", "image", "rm", "--force", f"{image}:production", f"{image}:dev"],
-            env=stack.env,
-            capture_output=True,
-            check=False,
-        )
+        remove_project_images(stack.env, project)
 
 
 def health(stack: Stack) -> int:
-    try:
-        return fetch(f"{stack.url}/health/")[0]
-    except OSError:
-        return 0  # no answer at all
-
-
-def seconds_until(predicate, timeout: float) -> float:
-    started = time.monotonic()
-    while not predicate():
-        if time.monotonic() - started > timeout:
-            pytest.fail(f"not within {timeout} s")
-        time.sleep(0.2)
-    return time.monotonic() - started
+    return answer(f"{stack.url}/health/")[0]
 
 
 def container_state(stack: Stack, service: str) -> str:
@@ -90,10 +70,10 @@ def test_health_answers_503_while_the_database_is_down_and_200_once_it_is_back(s
     web_before = container_state(stack, "web")
 
     stack.compose("stop", "db", production=True)
-    down = seconds_until(lambda: health(stack) == 503, timeout=15)
+    down = wait_until(lambda: health(stack) == 503, timeout=15)
     assert fetch(f"{stack.url}/health/")[0] == 503, "the server stays up and says so"
     stack.compose("start", "db", production=True)
-    back = seconds_until(lambda: health(stack) == 200, timeout=60)
+    back = wait_until(lambda: health(stack) == 200, timeout=60)
 
     record_property("seconds to 503 after the database stopped", round(down, 1))
     record_property("seconds to 200 after the database started", round(back, 1))
@@ -128,7 +108,7 @@ def test_requests_are_still_served_when_a_worker_is_killed(stack, record_propert
     try:
         time.sleep(1)
         stack.exec("python", "-c", f"import os, signal; os.kill({workers[0]}, signal.SIGKILL)", production=True)
-        seconds_until(lambda: len(gunicorn_workers(stack)) == len(workers), timeout=30)
+        wait_until(lambda: len(gunicorn_workers(stack)) == len(workers), timeout=30)
         time.sleep(1)
     finally:
         stop.set()

@@ -5,7 +5,6 @@ import os
 import re
 import subprocess
 import sys
-import time
 import tomllib
 from datetime import UTC, datetime
 from pathlib import Path
@@ -14,7 +13,7 @@ import pytest
 from cookiecutter.exceptions import FailedHookException
 from cookiecutter.main import cookiecutter
 
-from tests.helpers import TEMPLATE_DIR, load_hook, run
+from tests.helpers import TEMPLATE_DIR, load_hook, run, wait_until
 
 PRE_GEN = load_hook("pre_gen_project")
 POST_GEN = load_hook("post_gen_project")
@@ -95,10 +94,7 @@ def test_slug_with_a_path_leaves_no_directories(tmp_path, capfd):
 
     assert "not a lowercase ASCII Python identifier" in capfd.readouterr().err
     # The parent cookiecutter created is removed just after it gives up.
-    deadline = time.monotonic() + 10
-    while list(tmp_path.iterdir()) and time.monotonic() < deadline:
-        time.sleep(0.05)
-    assert list(tmp_path.iterdir()) == []
+    wait_until(lambda: list(tmp_path.iterdir()) == [], timeout=10, failure=lambda: str(list(tmp_path.iterdir())))
 
 
 def test_command_line_prints_the_hook_message_and_writes_nothing(tmp_path):

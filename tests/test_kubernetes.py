@@ -40,11 +40,9 @@ import yaml
 
 from tests.helpers import TEMPLATE_DIR, run, tool
 from tests.options import combo_id, every_combination
-from tools.docker_engine import compose_binary, file_lock
+from tools.docker_engine import compose_binary
 
 # One worker should render every combination once and run all these checks on it.
-pytestmark = pytest.mark.xdist_group("kubernetes")
-
 KUSTOMIZE_DIR = PurePosixPath("deploy/kubernetes")
 OVERLAYS = sorted(
     f"overlays/{path.name}"
@@ -1043,24 +1041,9 @@ def render_every_combination(baked) -> list[Rendering]:
 
 
 @pytest.fixture(scope="module")
-def renderings(baked, tmp_path_factory) -> list[Rendering]:
-    """The renderings of this run, made by the first worker that needs them and shared.
-
-    The xdist_group mark should keep these tests on one worker, but
-    pytest-xdist 3.8 does not regroup them under pytest 9, so the work is
-    shared through a file in this run's temporary folder instead.
-    """
-    base = tmp_path_factory.getbasetemp()
-    run_dir = base.parent if os.environ.get("PYTEST_XDIST_WORKER") else base
-    cache = run_dir / "kubernetes-renderings.json"
-    with file_lock(run_dir / "kubernetes-renderings.lock"):
-        if not cache.exists():
-            made = render_every_combination(baked)
-            cache.write_text(json.dumps([dataclasses.asdict(rendering) for rendering in made], default=str))
-    saved = json.loads(cache.read_text())
-    return [
-        Rendering(item["outputs"], item["errors"], {c: Path(p) for c, p in item["bakes"].items()}) for item in saved
-    ]
+def renderings(baked) -> list[Rendering]:
+    """The renderings of this run (the module's tests run on one worker: see conftest.py)."""
+    return render_every_combination(baked)
 
 
 def failures(renderings: list[Rendering], directory: str, check: Check) -> str:

@@ -34,25 +34,24 @@ from pathlib import Path
 import pytest
 
 from tests.helpers import (
+    NO_RATE_LIMITS,
     TEMPLATE_DIR,
     fetch,
     free_port,
+    manage,
     postgres_database,
     production_env,
     run,
     serving,
     sync_environment,
     tool,
+    user_with_token,
 )
 from tests.options import defaults
 from tools.docker_engine import install_system_packages
 
-pytestmark = pytest.mark.xdist_group("served-api")
-
 WORKERS = "3"
 PASSWORD = "a-long-test-password-42"
-# Out of the way of the load and the fuzzing; the throttling test sets its own.
-NO_LIMITS = {"API_THROTTLE_ANON": "1000000/minute", "API_THROTTLE_USER": "1000000/minute"}
 LOAD_SECONDS = 20
 LOAD_CONNECTIONS = 32
 # The first digits of every ISBN the load adds.
@@ -78,8 +77,7 @@ class Served:
         return {"Authorization": f"Token {self.token}"}
 
     def manage_shell(self, code: str) -> str:
-        python = str(self.venv / "bin" / "python")
-        return run([python, "manage.py", "shell", "--no-imports", "-c", code], self.project, self.env).stdout
+        return manage(self.venv, self.project, self.env, "shell", "--no-imports", "-c", code)
 
     def book_count(self, search: str = "") -> int:
         status, body = fetch(f"{self.url}/api/books/?search={search}")
@@ -94,16 +92,9 @@ def gunicorn(served_venv: Path, port: int) -> list[str]:
 def prepare(project: Path, venv: Path, **env_values: str) -> tuple[dict[str, str], str]:
     """Migrate and collect static files; add the sample books and a user; return the env and the user's token."""
     env = production_env(venv, DJANGO_ALLOWED_HOSTS="127.0.0.1", DJANGO_SECURE_SSL_REDIRECT="false", **env_values)
-    python = str(venv / "bin" / "python")
-    run([python, "manage.py", "migrate", "--noinput"], project, env)
-    run([python, "manage.py", "collectstatic", "--noinput"], project, env)
-    run([python, "manage.py", "load_sample_books"], project, env)
-    make_user = (
-        "from rest_framework.authtoken.models import Token; from users.models import User; "
-        f"print(Token.objects.create(user=User.objects.create_user('client', password='{PASSWORD}')).key)"
-    )
-    token = run([python, "manage.py", "shell", "--no-imports", "-c", make_user], project, env).stdout.split()[-1]
-    return env, token
+    for command in (["migrate", "--noinput"], ["collectstatic", "--noinput"], ["load_sample_books"]):
+        manage(venv, project, env, *command)
+    return env, user_with_token(venv, project, env, "client", PASSWORD)
 
 
 @pytest.fixture(scope="module")
@@ -117,7 +108,7 @@ def served(baked_default) -> Iterator[Served]:
     """The default bake under gunicorn (production settings, PostgreSQL), limits out of the way."""
     project, venv = baked_default
     with postgres_database(venv) as database:
-        env, token = prepare(project, venv, DATABASE_URL=database, **NO_LIMITS)
+        env, token = prepare(project, venv, DATABASE_URL=database, **NO_RATE_LIMITS)
         port = free_port()
         url = f"http://127.0.0.1:{port}"
         with serving(gunicorn(venv, port), project, env, url):

@@ -7,10 +7,9 @@ from pathlib import Path
 import pytest
 import yaml
 
-from tests.helpers import TEMPLATE_DIR, run, tool
+from tests.helpers import TEMPLATE_DIR, commit_everything, git, run, tool
 
 README = (TEMPLATE_DIR / "README.md").read_text()
-GIT_IDENTITY = ["-c", "user.name=Test", "-c", "user.email=test@example.com"]
 
 
 def readme_block(section: str, language: str) -> str:
@@ -19,10 +18,6 @@ def readme_block(section: str, language: str) -> str:
     match = re.search(rf"```{language}\n(.+?)\n```", text, re.DOTALL)
     assert match, f"no {language} block in the README's {section!r} section"
     return match.group(1)
-
-
-def git(*args: str, cwd: Path) -> str:
-    return run(["git", *GIT_IDENTITY, *args], cwd).stdout
 
 
 def test_class_preset_from_the_readme_fixes_the_answers(tmp_path):
@@ -54,9 +49,7 @@ def template_repository(tmp_path) -> Path:
             target = repository / name
             target.parent.mkdir(parents=True, exist_ok=True)
             target.write_bytes(source.read_bytes())
-    git("init", "--quiet", "--initial-branch", "main", cwd=repository)
-    git("add", "--all", cwd=repository)
-    git("commit", "--quiet", "--message", "Template", cwd=repository)
+    commit_everything(repository, "Template")
     return repository
 
 
@@ -82,9 +75,7 @@ def test_cruft_update_brings_template_changes_and_keeps_the_users(template_repos
         tmp_path,
     )
     project = tmp_path / "library_project"
-    git("init", "--quiet", "--initial-branch", "main", cwd=project)
-    git("add", "--all", cwd=project)
-    git("commit", "--quiet", "--message", "New project", cwd=project)
+    commit_everything(project, "New project")
     secrets_before = (project / ".env").read_text()
 
     # The owner edits the README; the template changes a file and adds one.
@@ -94,8 +85,7 @@ def test_cruft_update_brings_template_changes_and_keeps_the_users(template_repos
     editorconfig = template_repository / "{{cookiecutter.project_slug}}" / ".editorconfig"
     editorconfig.write_text(editorconfig.read_text() + "\n[*.toml]\nindent_size = 4\n")
     (template_repository / "{{cookiecutter.project_slug}}" / "CHANGES.md").write_text("# Changes\n")
-    git("add", "--all", cwd=template_repository)
-    git("commit", "--quiet", "--message", "Template change", cwd=template_repository)
+    commit_everything(template_repository, "Template change")
 
     assert cruft("check", cwd=project).returncode == 1, "cruft check sees the project is behind"
     update = cruft("update", "--skip-apply-ask", cwd=project)
