@@ -4,8 +4,6 @@
 project name such as `Bob's "Best" Books` must not break the Python or TOML
 file it is written into, and the Python literal must be the one `ruff format`
 would write, so the baked project stays format-clean.
-
-`dependency_set` names the pre-resolved lock a bake gets (templates/locks/).
 """
 
 import json
@@ -26,24 +24,8 @@ def toml_escape(value: str) -> str:
     return json.dumps(str(value), ensure_ascii=False)[1:-1]
 
 
-def dependency_set(answers: dict) -> str:
-    """The answers that change pyproject.toml's requirements, as a name: py3.13-drf-jwt.
-
-    Bakes with the same name have the same requirements and share one lock in
-    templates/locks/; `python -m tools.locks` writes them, and the template
-    tests fail when a bake's requirements and its lock disagree.
-    """
-    parts = [f"py{answers['python_version']}"]
-    if answers["use_drf"] == "y":
-        parts.append("drf-jwt" if answers["api_auth"] == "jwt" else "drf")
-    if answers["use_celery"] == "y":
-        parts.append("celery")
-    return "-".join(parts)
-
-
 class FiltersExtension(Extension):
     def __init__(self, environment):
         super().__init__(environment)
         environment.filters["python_string"] = python_string
         environment.filters["toml_escape"] = toml_escape
-        environment.filters["dependency_set"] = dependency_set

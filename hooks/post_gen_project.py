@@ -1,4 +1,4 @@
-"""Finish the project: drop the files of unchosen options, write `.env`, say what next.
+"""Finish the project: drop the files of unchosen options, prune the lock, write `.env`, say what next.
 
 Runs inside the new project directory and needs no network. The answers are
 read in main(), so tests can import this module and call its functions.
@@ -6,11 +6,13 @@ read in main(), so tests can import this module and call its functions.
 
 import json
 import os
+import re
 import secrets
 import shlex
 import shutil
 import string
 import sys
+import tomllib
 from pathlib import Path
 
 # Letters and digits only: compose interpolates `$`, shells expand `$`, `` ` ``,
@@ -110,11 +112,107 @@ def next_steps(project: Path) -> str:
     )
 
 
+# A package of uv.lock: its name and version (two versions of one name can be locked).
+Locked = tuple[str, str]
+
+
+def requirement_name(requirement: str) -> str:
+    """The normalized name of the distribution a requirement names: `celery[redis]==5.7.0` gives celery."""
+    match = re.match(r"\s*([A-Za-z0-9][A-Za-z0-9._-]*)", requirement)
+    if not match:
+        raise ValueError(f"not a requirement: {requirement!r}")
+    return re.sub(r"[-_.]+", "-", match.group(1)).lower()
+
+
+def direct_requirements(pyproject: dict) -> tuple[set[str], set[str]]:
+    """The names pyproject.toml requires: to run the project, and for its dev group."""
+    runtime = {requirement_name(item) for item in pyproject["project"]["dependencies"]}
+    dev = {requirement_name(item) for item in pyproject.get("dependency-groups", {}).get("dev", [])}
+    return runtime, dev
+
+
+def is_root(package: dict) -> bool:
+    return "virtual" in package.get("source", {}) or "editable" in package.get("source", {})
+
+
+def reachable(lock: dict, names: set[str]) -> set[Locked]:
+    """The packages uv installs for these direct requirements of the project: them, and all they need."""
+    by_name: dict[str, list[dict]] = {}
+    for package in lock["package"]:
+        by_name.setdefault(package["name"], []).append(package)
+    root = next(package for package in lock["package"] if is_root(package))
+    edges = [edge for edge in root.get("dependencies", []) if edge["name"] in names]
+    edges += [edge for group in root.get("dev-dependencies", {}).values() for edge in group if edge["name"] in names]
+    found: set[Locked] = set()
+    extras_followed: set[tuple[Locked, str]] = set()
+    while edges:
+        edge = edges.pop()
+        for package in by_name[edge["name"]]:
+            if edge.get("version", package["version"]) != package["version"]:
+                continue
+            key = (package["name"], package["version"])
+            if key not in found:
+                found.add(key)
+                edges += package.get("dependencies", [])
+            for extra in edge.get("extra", []):
+                if (key, extra) not in extras_followed:
+                    extras_followed.add((key, extra))
+                    edges += package.get("optional-dependencies", {}).get(extra, [])
+    return found
+
+
+def prune_lock(text: str, names: set[str]) -> str:
+    """uv.lock with only the packages these direct requirements reach, as `uv lock` would write it for them.
+
+    The lock is cut into its [[package]] sections; those no requirement reaches
+    go, and the project's own section keeps the lines of its requirements only.
+    """
+    keep = reachable(tomllib.loads(text), names)
+    head, *sections = re.split(r"(?m)^(?=\[\[package\]\]$)", text)
+    kept = [head]
+    for section in sections:
+        package = tomllib.loads(section)["package"][0]
+        if is_root(package):
+            lines = section.splitlines(keepends=True)
+            section = "".join(line for line in lines if requirement_line_name(line) in names | {None})
+            kept.append(section)
+        elif (package["name"], package["version"]) in keep:
+            kept.append(section)
+    return "".join(kept)
+
+
+def requirement_line_name(line: str) -> str | None:
+    """The package a line of the project's own lock section requires, or None for any other line."""
+    match = re.match(r'^    \{ name = "([^"]+)"', line)
+    return match.group(1) if match else None
+
+
+def prune_export(text: str, keep: set[Locked]) -> str:
+    """A requirements file exported by uv with only these packages (each entry: name==version, then hashes)."""
+    head, *entries = re.split(r"(?m)^(?=[a-z0-9])", text)
+    pinned = {f"{name}=={version}" for name, version in keep}
+    return head + "".join(entry for entry in entries if re.match(r"[^ ;\\]+", entry).group(0) in pinned)
+
+
+def prune_locked_files(project: Path) -> None:
+    """Cut the shared lock (every option's packages) and its exports down to what this project requires."""
+    lock_text = (project / "uv.lock").read_text()
+    if not lock_text.strip():  # tools/locks.py is writing the first lock
+        return
+    runtime, dev = direct_requirements(tomllib.loads((project / "pyproject.toml").read_text()))
+    lock = tomllib.loads(lock_text)
+    (project / "uv.lock").write_text(prune_lock(lock_text, runtime | dev))
+    exports = {"requirements.txt": reachable(lock, runtime), "requirements-dev.txt": reachable(lock, runtime | dev)}
+    for name, keep in exports.items():
+        (project / name).write_text(prune_export((project / name).read_text(), keep))
+
+
 def main() -> int:
     context: dict[str, str] = json.loads(r"""{{ cookiecutter | tojson }}""")
     project = Path.cwd()
     for path in unchosen_paths(context):
         remove(project / path)
+    prune_locked_files(project)
     write_env_file(project)
     print(next_steps(project))
     return 0

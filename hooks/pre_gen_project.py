@@ -12,46 +12,32 @@ import os
 import re
 import subprocess
 import sys
+from collections.abc import Callable
 from pathlib import Path
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError, available_timezones
 
 SLUG_PATTERN = re.compile(r"^[a-z_][a-z0-9_]*$")
 EMAIL_PATTERN = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
 
-# Top-level modules the baked project imports or contains; a project folder
-# with one of these names would shadow it when Python runs from its parent.
-PROJECT_MODULES = frozenset(
-    {
-        "api",
-        "asgiref",
-        "config",
-        "conftest",
-        "django",
-        "django_filters",
-        "drf_spectacular",
-        "drf_spectacular_sidecar",
-        "environ",
-        "factory",
-        "faker",
-        "gunicorn",
-        "jwt",
-        "library",
-        "manage",
-        "psycopg",
-        "pytest",
-        "pytest_django",
-        "rest_framework",
-        "rest_framework_simplejwt",
-        "sqlparse",
-        "static",
-        "templates",
-        "test",
-        "tests",
-        "users",
-        "whitenoise",
-        "yaml",
-    }
-)
+# The template's folders: the project's own (named by its slug) and the lock's
+# (whose modules.txt lists every module the locked packages install).
+PROJECT_TEMPLATE_GLOB = "*cookiecutter.project_slug*"
+LOCKED_MODULES = Path("templates") / "locks" / "modules.txt"
+
+
+def taken_names(template: Path) -> frozenset[str]:
+    """The module names a project folder must not have: it would shadow them when Python runs from its parent.
+
+    Python's standard library, the modules of every package the project may
+    lock (written with the lock by tools/locks.py), and the project's own
+    top-level modules and folders (config, api, manage, ...).
+    """
+    locked = (template / LOCKED_MODULES).read_text().split("\n")
+    (project,) = template.glob(PROJECT_TEMPLATE_GLOB)
+    own = [entry.name.removesuffix(".py") for entry in project.iterdir() if entry.is_dir() or entry.suffix == ".py"]
+    # `test` is the standard library's own test suite, which sys.stdlib_module_names leaves out.
+    standard = {*sys.stdlib_module_names, "test"}
+    return frozenset(standard | {name for name in locked + own if name.isidentifier()})
 
 
 def validate_project_name(name: str) -> str | None:
@@ -61,12 +47,12 @@ def validate_project_name(name: str) -> str | None:
     return None
 
 
-def slug_suggestion(slug: str) -> str:
+def slug_suggestion(slug: str, taken: frozenset[str]) -> str:
     """A valid slug close to the one given, to put in the error message."""
     cleaned = re.sub(r"[^a-z0-9_]+", "_", slug.strip().lower()).strip("_")
     if not cleaned or cleaned[0].isdigit():
         cleaned = f"project_{cleaned}".rstrip("_")
-    if is_keyword(cleaned) or shadows_a_module(cleaned):
+    if is_keyword(cleaned) or cleaned in taken:
         cleaned = f"{cleaned}_project"
     return cleaned
 
@@ -75,13 +61,9 @@ def is_keyword(name: str) -> bool:
     return keyword.iskeyword(name) or keyword.issoftkeyword(name)
 
 
-def shadows_a_module(name: str) -> bool:
-    return name in sys.stdlib_module_names or name in PROJECT_MODULES
-
-
-def validate_project_slug(slug: str) -> str | None:
-    """The slug names the folder and must be usable as a Python module name."""
-    hint = f"try '{slug_suggestion(slug)}'"
+def validate_project_slug(slug: str, taken: frozenset[str]) -> str | None:
+    """The slug names the folder and must be usable as a Python module name that shadows none."""
+    hint = f"try '{slug_suggestion(slug, taken)}'"
     if not SLUG_PATTERN.match(slug):
         return (
             f"project_slug '{slug}' is not a lowercase ASCII Python identifier "
@@ -89,7 +71,7 @@ def validate_project_slug(slug: str) -> str | None:
         )
     if is_keyword(slug):
         return f"project_slug '{slug}' is a Python keyword: {hint}."
-    if shadows_a_module(slug):
+    if slug in taken:
         return f"project_slug '{slug}' would shadow the '{slug}' module the project or Python imports: {hint}."
     return None
 
@@ -114,12 +96,15 @@ def validate_timezone(name: str) -> str | None:
     return None
 
 
-VALIDATORS = {
-    "project_name": validate_project_name,
-    "project_slug": validate_project_slug,
-    "email": validate_email,
-    "timezone": validate_timezone,
-}
+def validators(template: Path) -> dict[str, Callable[[str], str | None]]:
+    """One validator per answer that can be wrong; the template folder tells which names are taken."""
+    taken = taken_names(template)
+    return {
+        "project_name": validate_project_name,
+        "project_slug": lambda slug: validate_project_slug(slug, taken),
+        "email": validate_email,
+        "timezone": validate_timezone,
+    }
 
 
 # Runs detached once this hook has exited: it waits for cookiecutter to delete
@@ -163,7 +148,7 @@ def main() -> int:
     # The answers, rendered by cookiecutter as JSON inside a raw string so that
     # quotes or backslashes in an answer cannot break this file.
     context: dict[str, str] = json.loads(r"""{{ cookiecutter | tojson }}""")
-    for answer, validate in VALIDATORS.items():
+    for answer, validate in validators(Path(context["_repo_dir"])).items():
         error = validate(context[answer])
         if error:
             print(f"ERROR: {error}", file=sys.stderr)

@@ -14,9 +14,11 @@ from cookiecutter.exceptions import FailedHookException
 from cookiecutter.main import cookiecutter
 
 from tests.helpers import TEMPLATE_DIR, load_hook, run, wait_until
+from tools import locks
 
 PRE_GEN = load_hook("pre_gen_project")
 POST_GEN = load_hook("post_gen_project")
+VALIDATORS = PRE_GEN.validators(TEMPLATE_DIR)
 
 BAD_ANSWERS = [
     ("project_name", "", "project_name is blank"),
@@ -35,6 +37,14 @@ BAD_ANSWERS = [
     ("project_slug", "os", "would shadow the 'os' module"),
     ("project_slug", "site", "would shadow the 'site' module"),
     ("project_slug", "library", "would shadow the 'library' module"),
+    ("project_slug", "manage", "would shadow the 'manage' module"),
+    # Modules of locked packages whose names differ from the package's (tools/locks.py lists them).
+    ("project_slug", "celery", "would shadow the 'celery' module"),
+    ("project_slug", "corsheaders", "would shadow the 'corsheaders' module"),
+    ("project_slug", "redis", "would shadow the 'redis' module"),
+    ("project_slug", "kombu", "would shadow the 'kombu' module"),
+    ("project_slug", "mypy", "would shadow the 'mypy' module"),
+    ("project_slug", "yaml", "would shadow the 'yaml' module"),
     ("email", "not-an-email", "email 'not-an-email' does not look like an email address"),
     ("email", "me@localhost", "email 'me@localhost' does not look like an email address"),
     ("timezone", "Mars/Olympus_Mons", "timezone 'Mars/Olympus_Mons' is not a known IANA time zone"),
@@ -52,7 +62,7 @@ GOOD_ANSWERS = [
 
 @pytest.mark.parametrize(("answer", "value", "message"), BAD_ANSWERS, ids=[f"{a}={v!r}" for a, v, _ in BAD_ANSWERS])
 def test_validator_refuses_a_bad_answer_in_one_line(answer, value, message):
-    error = PRE_GEN.VALIDATORS[answer](value)
+    error = VALIDATORS[answer](value)
 
     assert error is not None
     assert message in error
@@ -61,7 +71,7 @@ def test_validator_refuses_a_bad_answer_in_one_line(answer, value, message):
 
 @pytest.mark.parametrize(("answer", "value"), GOOD_ANSWERS, ids=[f"{a}={v!r}" for a, v in GOOD_ANSWERS])
 def test_validator_accepts_a_good_answer(answer, value):
-    assert PRE_GEN.VALIDATORS[answer](value) is None
+    assert VALIDATORS[answer](value) is None
 
 
 def bake_quietly(output_dir: Path, **answers: str) -> Path:
@@ -275,3 +285,9 @@ def test_container_and_shell_files_keep_lf_line_endings(tmp_path):
     result = run(["git", "-c", "core.autocrlf=true", "check-attr", "eol", "--", *paths], project)
 
     assert result.stdout.splitlines() == [f"{path}: eol: lf" for path in paths]
+
+
+def test_taken_module_names_were_listed_from_the_current_lock():
+    header = locks.MODULES_FILE.read_text().splitlines()[0]
+
+    assert header == locks.modules_header().rstrip("\n"), f"modules.txt is stale: run `{locks.COMMAND}`."
