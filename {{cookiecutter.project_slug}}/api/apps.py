@@ -2,6 +2,5 @@ from django.apps import AppConfig
 
 
 class ApiConfig(AppConfig):
-    default_auto_field = "django.db.models.BigAutoField"
     name = "api"
     verbose_name = "API"

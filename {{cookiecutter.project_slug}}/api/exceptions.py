@@ -1,15 +1,17 @@
-"""How the API answers errors: DRF's way, plus a JSON 413 for a body over Django's size limit.
+"""How the API answers errors: drf-standardized-errors' format, and a 413 for a body over Django's limit.
 
-Django refuses a body larger than DATA_UPLOAD_MAX_MEMORY_SIZE (2.5 MB) as a
-suspicious request, which DRF leaves to Django: an HTML 400 page.
+Every error is `{"type": ..., "errors": [{"code", "detail", "attr"}]}`, and
+the schema documents the ones each operation can give. Django refuses a body
+larger than DATA_UPLOAD_MAX_MEMORY_SIZE (2.5 MB) as a suspicious request,
+which would otherwise be answered as a server error.
+https://drf-standardized-errors.readthedocs.io/en/latest/customization.html
 """
-
-from typing import Any
 
 from django.conf import settings
 from django.core.exceptions import RequestDataTooBig
-from rest_framework import exceptions, status, views
-from rest_framework.response import Response
+from drf_standardized_errors import handler
+from drf_standardized_errors.openapi_serializers import ClientErrorEnum, ErrorCode403Enum
+from rest_framework import exceptions, serializers, status
 
 
 class RequestTooLarge(exceptions.APIException):
@@ -18,7 +20,33 @@ class RequestTooLarge(exceptions.APIException):
     default_code = "request_too_large"
 
 
-def exception_handler(exc: Exception, context: dict[str, Any]) -> Response | None:
-    if isinstance(exc, RequestDataTooBig):
-        exc = RequestTooLarge(f"Request body larger than {settings.DATA_UPLOAD_MAX_MEMORY_SIZE} bytes.")
-    return views.exception_handler(exc, context)
+class ExceptionHandler(handler.ExceptionHandler):
+    def convert_known_exceptions(self, exc: Exception) -> Exception:
+        if isinstance(exc, RequestDataTooBig):
+            return RequestTooLarge(f"Request body larger than {settings.DATA_UPLOAD_MAX_MEMORY_SIZE} bytes.")
+        return super().convert_known_exceptions(exc)
+
+
+class Error413Serializer(serializers.Serializer[None]):
+    code = serializers.ChoiceField(choices=[(RequestTooLarge.default_code, "Request Too Large")])
+    detail = serializers.CharField()
+    attr = serializers.CharField(allow_null=True)
+
+
+# The body of a 413, in the schema.
+class ErrorResponse413Serializer(serializers.Serializer[None]):
+    type = serializers.ChoiceField(choices=ClientErrorEnum.choices)
+    errors = Error413Serializer(many=True)  # type: ignore[assignment]  # a field, not Serializer.errors
+
+
+class Error403Serializer(serializers.Serializer[None]):
+    # A login that is missing is a 403 too where no scheme can be named (session login only).
+    code = serializers.ChoiceField(choices=[*ErrorCode403Enum.choices, ("not_authenticated", "Not Authenticated")])
+    detail = serializers.CharField()
+    attr = serializers.CharField(allow_null=True)
+
+
+# The body of a 403, in the schema.
+class ErrorResponse403Serializer(serializers.Serializer[None]):
+    type = serializers.ChoiceField(choices=ClientErrorEnum.choices)
+    errors = Error403Serializer(many=True)  # type: ignore[assignment]  # a field, not Serializer.errors

@@ -46,5 +46,6 @@ def api_root(request: Request) -> Response:
 def page_not_found(request: HttpRequest, exception: Exception) -> HttpResponse:
     """Django's 404 for URLs that match no route: in JSON under /api/, as the API's own 404s are."""
     if request.path.startswith(url_path("api-root")):
-        return JsonResponse({"detail": "Not found."}, status=404)
+        error = {"code": "not_found", "detail": "Not found.", "attr": None}
+        return JsonResponse({"type": "client_error", "errors": [error]}, status=404)
     return defaults.page_not_found(request, exception)

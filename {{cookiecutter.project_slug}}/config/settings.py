@@ -1,8 +1,9 @@
 """Django settings for the {{ cookiecutter.project_slug }} project.
 
-Every value that differs between machines is read from the environment (or
-from the `.env` file beside manage.py) with django-environ, so one settings
-file serves development, tests and production.
+In the order `django-admin startproject` writes them, then this project's
+own. Every value that differs between machines is read from the environment
+(or from the `.env` file beside manage.py) with django-environ, so one
+settings file serves development, tests and production.
 
 https://docs.djangoproject.com/en/6.1/topics/settings/
 https://docs.djangoproject.com/en/6.1/ref/settings/
@@ -34,11 +35,12 @@ env.read_env(BASE_DIR / ".env")
 # Core
 # https://docs.djangoproject.com/en/6.1/howto/deployment/checklist/
 
+# Signs sessions, password reset links and tokens; never commit a real one.
+SECRET_KEY = env.str("DJANGO_SECRET_KEY", default="")
+
 # Off unless the environment turns it on: a forgotten variable then fails safe.
 DEBUG = env.bool("DJANGO_DEBUG", default=False)
 
-# Signs sessions, password reset links and tokens; never commit a real one.
-SECRET_KEY = env.str("DJANGO_SECRET_KEY", default="")
 # Without a real key the site must not start: say so in one line (sys.exit
 # prints it), rather than a traceback. Weak means what `check --deploy` calls
 # weak: under 50 characters, under 5 different ones, or Django's insecure default.
@@ -53,14 +55,11 @@ if not DEBUG and (len(SECRET_KEY) < 50 or len(set(SECRET_KEY)) < 5 or SECRET_KEY
 # Host names this site answers to (comma-separated in the environment).
 ALLOWED_HOSTS = env.list("DJANGO_ALLOWED_HOSTS", default=["localhost", "127.0.0.1", "[::1]"])
 
-# Origins allowed to send unsafe requests over HTTPS, e.g. https://example.com.
-CSRF_TRUSTED_ORIGINS = env.list("DJANGO_CSRF_TRUSTED_ORIGINS", default=[])
-
 
 # Applications
 # https://docs.djangoproject.com/en/6.1/ref/settings/#installed-apps
 
-DJANGO_APPS = [
+INSTALLED_APPS = [
     "django.contrib.admin",
     "django.contrib.auth",
     "django.contrib.contenttypes",
@@ -69,11 +68,8 @@ DJANGO_APPS = [
     # Before staticfiles, so runserver serves files the way production does.
     "whitenoise.runserver_nostatic",
     "django.contrib.staticfiles",
-]
 {%- if cookiecutter.use_drf == "y" %}
-
-# The API layer, added on top of Django once Django itself is set up.
-THIRD_PARTY_APPS = [
+    # The API layer, added on top of Django once Django itself is set up.
     "rest_framework",
 {%- if cookiecutter.api_auth == "token" %}
     "rest_framework.authtoken",
@@ -84,10 +80,9 @@ THIRD_PARTY_APPS = [
     "drf_spectacular",
     # Swagger UI and ReDoc files served from this site, so the docs work offline.
     "drf_spectacular_sidecar",
-]
+    "drf_standardized_errors",
 {%- endif %}
-
-LOCAL_APPS = [
+    # This project's own apps.
     "users",
 {%- if cookiecutter.example_app == "y" %}
     "library",
@@ -97,8 +92,6 @@ LOCAL_APPS = [
     "api",
 {%- endif %}
 ]
-
-INSTALLED_APPS = DJANGO_APPS + {% if cookiecutter.use_drf == "y" %}THIRD_PARTY_APPS + {% endif %}LOCAL_APPS
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
@@ -121,8 +114,6 @@ MIDDLEWARE = [
 
 ROOT_URLCONF = "config.urls"
 
-WSGI_APPLICATION = "config.wsgi.application"
-
 TEMPLATES = [
     {
         "BACKEND": "django.template.backends.django.DjangoTemplates",
@@ -141,6 +132,8 @@ TEMPLATES = [
     },
 ]
 
+WSGI_APPLICATION = "config.wsgi.application"
+
 
 # Database
 # https://docs.djangoproject.com/en/6.1/ref/settings/#databases
@@ -155,7 +148,7 @@ DATABASES = {
 if database_password := env.str("DATABASE_PASSWORD", default=""):
     DATABASES["default"]["PASSWORD"] = database_password
 # Connection options by database engine; options given in DATABASE_URL (?timeout=5) win.
-DATABASE_OPTIONS: dict[str, dict[str, Any]] = {
+engine_options: dict[str, dict[str, Any]] = {
     # Several server processes can share the file: readers never wait for a writer
     # (WAL), a transaction takes the write lock when it starts, so two never deadlock
     # upgrading theirs, and a writer waits up to 20 s for the lock instead of failing.
@@ -169,23 +162,16 @@ DATABASE_OPTIONS: dict[str, dict[str, Any]] = {
     "django.db.backends.postgresql": {"connect_timeout": 5},
 }
 DATABASES["default"]["OPTIONS"] = {
-    **DATABASE_OPTIONS.get(DATABASES["default"]["ENGINE"], {}),
+    **engine_options.get(DATABASES["default"]["ENGINE"], {}),
     **DATABASES["default"].get("OPTIONS", {}),
 }
 # Keep connections open between requests, checking them before reuse.
 DATABASES["default"]["CONN_MAX_AGE"] = env.int("DJANGO_CONN_MAX_AGE", default=60)
 DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
 
-DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
-
-# Users and passwords
-# https://docs.djangoproject.com/en/6.1/topics/auth/customizing/#substituting-a-custom-user-model
-
-# Set before the first migration: switching later is hard.
-AUTH_USER_MODEL = "users.User"
-
-LOGIN_URL = "admin:login"
+# Password validation
+# https://docs.djangoproject.com/en/6.1/ref/settings/#auth-password-validators
 
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
@@ -207,7 +193,7 @@ USE_I18N = True
 USE_TZ = True
 
 
-# Static files (CSS, JavaScript, images)
+# Static files (CSS, JavaScript, Images)
 # https://docs.djangoproject.com/en/6.1/howto/static-files/
 # https://whitenoise.readthedocs.io/en/stable/django.html
 
@@ -248,10 +234,24 @@ else:
 DEFAULT_FROM_EMAIL = env.str("DJANGO_DEFAULT_FROM_EMAIL", default={{ cookiecutter.email | python_string }})
 
 
+# ---------------------------------------------------------------------------
+# This project's own settings, beyond what startproject writes.
+
+# Users
+# https://docs.djangoproject.com/en/6.1/topics/auth/customizing/#substituting-a-custom-user-model
+
+# Set before the first migration: switching later is hard.
+AUTH_USER_MODEL = "users.User"
+
+LOGIN_URL = "admin:login"
+
+
 # Security
 # https://docs.djangoproject.com/en/6.1/ref/middleware/#module-django.middleware.security
 # Strict whenever DEBUG is off; each can still be relaxed from the environment.
 
+# Origins allowed to send unsafe requests over HTTPS, e.g. https://example.com.
+CSRF_TRUSTED_ORIGINS = env.list("DJANGO_CSRF_TRUSTED_ORIGINS", default=[])
 # Trust X-Forwarded-Proto from the proxy that terminates HTTPS in front of gunicorn.
 SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 SECURE_SSL_REDIRECT = env.bool("DJANGO_SECURE_SSL_REDIRECT", default=not DEBUG)
@@ -319,120 +319,8 @@ LOGGING = {
     "root": {"handlers": ["console"], "level": env.str("DJANGO_LOG_LEVEL", default="INFO")},
 }
 {%- if cookiecutter.use_drf == "y" %}
-
-
-# Django REST Framework
-# https://www.django-rest-framework.org/api-guide/settings/
-
-REST_FRAMEWORK = {
-    # How clients prove who they are. Session login also keeps the browsable
-    # API usable from a browser.
-    "DEFAULT_AUTHENTICATION_CLASSES": [
-{%- if cookiecutter.api_auth == "token" %}
-        "rest_framework.authentication.TokenAuthentication",
-{%- elif cookiecutter.api_auth == "jwt" %}
-        "rest_framework_simplejwt.authentication.JWTAuthentication",
-{%- endif %}
-        "rest_framework.authentication.SessionAuthentication",
-    ],
-    # Anyone may read; only authenticated users may write. Views that need
-    # more (such as users/me) say so themselves.
-    "DEFAULT_PERMISSION_CLASSES": [
-        "rest_framework.permissions.IsAuthenticatedOrReadOnly",
-    ],
-    "DEFAULT_PAGINATION_CLASS": "rest_framework.pagination.PageNumberPagination",
-    "PAGE_SIZE": env.int("API_PAGE_SIZE", default=20),
-    "DEFAULT_FILTER_BACKENDS": [
-        # django-filter's, taking dates as YYYY-MM-DD only (see api/filters.py).
-        "api.filters.DjangoFilterBackend",
-        "rest_framework.filters.SearchFilter",
-        "rest_framework.filters.OrderingFilter",
-    ],
-    # Bodies are JSON: one format the schema can describe exactly (a form cannot
-    # say null or a number). Any body that cannot be read is a 400, never a 500,
-    # and one larger than DATA_UPLOAD_MAX_MEMORY_SIZE a 413.
-    "DEFAULT_PARSER_CLASSES": ["api.parsers.JSONParser"],
-    "EXCEPTION_HANDLER": "api.exceptions.exception_handler",
-    # Limits per client (anonymous ones by address, others by account), counted
-    # in the database so they hold for every server process at once.
-    "DEFAULT_THROTTLE_CLASSES": [
-        "api.throttling.AnonRateThrottle",
-        "api.throttling.UserRateThrottle",
-    ],
-    "DEFAULT_THROTTLE_RATES": {
-        "anon": env.str("API_THROTTLE_ANON", default="100/minute"),
-        "user": env.str("API_THROTTLE_USER", default="1000/minute"),
-    },
-    # How many proxies in front of the site append to X-Forwarded-For: the client's
-    # address is read from there. 0 uses the connection's address, which a client
-    # cannot forge to escape its limit.
-    "NUM_PROXIES": env.int("API_NUM_PROXIES", default=0),
-    # drf-spectacular's, plus the error responses each operation can give.
-    "DEFAULT_SCHEMA_CLASS": "api.schema.AutoSchema",
-    "TEST_REQUEST_DEFAULT_FORMAT": "json",
-}
-
-# OpenAPI schema and docs pages
-# https://drf-spectacular.readthedocs.io/en/latest/settings.html
-
-SPECTACULAR_SETTINGS = {
-    "TITLE": {{ (cookiecutter.project_name ~ " API") | python_string }},
-    "DESCRIPTION": {{ cookiecutter.description | python_string }},
-    "VERSION": "1.0.0",
-    "SERVE_INCLUDE_SCHEMA": False,
-    # Request bodies described apart from responses: without read-only fields,
-    # and with minLength 1 where a text field may not be blank.
-    "COMPONENT_SPLIT_REQUEST": True,
-    # Served by this site from drf-spectacular-sidecar, never from a CDN.
-    "SWAGGER_UI_DIST": "SIDECAR",
-    "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
-    "REDOC_DIST": "SIDECAR",
-}
-
-# Cross-origin requests (CORS): a front end served from another origin, such
-# as a React or Vue app on http://localhost:5173, may call the API only once
-# its origin is listed. https://github.com/adamchainz/django-cors-headers
-
-# Comma-separated origins, e.g. http://localhost:5173,https://app.example.com; none by default.
-CORS_ALLOWED_ORIGINS = env.list("DJANGO_CORS_ALLOWED_ORIGINS", default=[])
-# Only the API is shared with other origins, never the site or the admin.
-CORS_URLS_REGEX = r"^/api/"
-# Browsers send cookies (the session login) to the API from those origins only
-# if this is on; tokens in the Authorization header need no cookies.
-CORS_ALLOW_CREDENTIALS = env.bool("DJANGO_CORS_ALLOW_CREDENTIALS", default=False)
-{%- if cookiecutter.api_auth == "jwt" %}
-
-# JSON Web Tokens
-# https://django-rest-framework-simplejwt.readthedocs.io/en/latest/settings.html
-
-SIMPLE_JWT = {
-    "ACCESS_TOKEN_LIFETIME": timedelta(minutes=env.int("JWT_ACCESS_MINUTES", default=15)),
-    "REFRESH_TOKEN_LIFETIME": timedelta(days=env.int("JWT_REFRESH_DAYS", default=1)),
-    "AUTH_HEADER_TYPES": ("Bearer",),
-}
-{%- endif %}
+{% include "settings/api.py" %}
 {%- endif %}
 {%- if cookiecutter.use_celery == "y" %}
-
-
-# Background tasks (Celery)
-# https://docs.celeryq.dev/en/stable/django/first-steps-with-django.html
-
-# The broker that hands tasks to the workers: Redis, e.g. redis://127.0.0.1:6379/0.
-# Without one, tasks run at once, inside the request that starts them: the
-# project then needs no other service (the virtual-environment route).
-CELERY_BROKER_URL = env.str("CELERY_BROKER_URL", default="")
-CELERY_TASK_ALWAYS_EAGER = not CELERY_BROKER_URL
-# Run eagerly, a failing task fails the request instead of passing silently.
-CELERY_TASK_EAGER_PROPAGATES = True
-# Tasks report through the database (their effects), not through results.
-CELERY_TASK_IGNORE_RESULT = True
-# A task is acknowledged once done, not when taken: if a worker dies midway,
-# another runs it again (so tasks must be safe to run twice).
-CELERY_TASK_ACKS_LATE = True
-CELERY_TASK_REJECT_ON_WORKER_LOST = True
-# One task at a time per worker process, so long tasks do not hold others back.
-CELERY_WORKER_PREFETCH_MULTIPLIER = 1
-# A worker that starts before the broker keeps trying to reach it.
-CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
+{% include "settings/celery.py" %}
 {%- endif %}

@@ -1,7 +1,14 @@
+from typing import TYPE_CHECKING
+
 from django.conf import settings
 from django.core.validators import RegexValidator
 from django.db import models
 from django.urls import reverse
+
+if TYPE_CHECKING:
+    from django.contrib.auth.models import AnonymousUser
+
+    from users.models import User
 
 isbn_validator = RegexValidator(r"^[0-9]{13}$", "Enter the 13 digits of the ISBN, without dashes.")
 
@@ -24,6 +31,16 @@ class Book(models.Model):
 
     class Meta:
         ordering = ["title", "id"]
+        # An index for each order the lists offer (the default first) and for the
+        # date filter, so a page costs about the same with 200 books or 100,000:
+        # the database reads the first rows of an index instead of sorting them all.
+        # https://docs.djangoproject.com/en/6.1/ref/models/indexes/
+        indexes = [
+            models.Index(fields=["title", "id"]),
+            models.Index(fields=["author", "id"]),
+            models.Index(fields=["published_on", "id"]),
+            models.Index(fields=["created_at", "id"]),
+        ]
 
     def __str__(self) -> str:
         return self.title
@@ -31,7 +48,9 @@ class Book(models.Model):
     def get_absolute_url(self) -> str:
         return reverse("library:book-detail", kwargs={"pk": self.pk})
 
-    @property
-    def owner_username(self) -> str | None:
-        """The username of whoever added the book; None for sample books and deleted accounts."""
-        return self.owner.username if self.owner else None
+    def can_be_changed_by(self, user: "User | AnonymousUser") -> bool:
+        """Whether this user may edit or delete the book: whoever added it, and staff.
+
+        The website and the API both ask this, so the rule lives in one place.
+        """
+        return user.is_authenticated and (user.is_staff or (self.owner_id is not None and self.owner_id == user.pk))

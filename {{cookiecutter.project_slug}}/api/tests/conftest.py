@@ -22,6 +22,11 @@ class Clock:
         return self.now
 
 
+def error_attrs(response) -> set[str | None]:
+    """The fields (or parameters) an error response names; None for an error of the whole request."""
+    return {error["attr"] for error in response.json()["errors"]}
+
+
 @pytest.fixture
 def user(db):
     return UserFactory.create()

@@ -46,5 +46,5 @@ def test_writes_need_the_csrf_token(browser, user):
     )
 
     assert without.status_code == 403
-    assert "CSRF" in without.json()["detail"]
+    assert "CSRF" in without.json()["errors"][0]["detail"]
     assert with_token.status_code == 200

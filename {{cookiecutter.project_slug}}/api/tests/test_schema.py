@@ -22,23 +22,40 @@ def test_schema_is_openapi_3(api_client):
 {%- endif %}
 
 
-def test_schema_documents_the_errors_each_operation_can_give(api_client):
+def operations(api_client) -> dict[tuple[str, str], set[str]]:
+    """(path, method) -> the error statuses the schema documents for it."""
     paths = api_client.get(reverse("api-schema"), {"format": "json"}).json()["paths"]
+    return {
+        (path, method): {status for status in operation["responses"] if not status.startswith("2")}
+        for path, methods in paths.items()
+        for method, operation in methods.items()
+    }
 
-    def statuses(path: str, method: str) -> set[str]:
-        return {status for status in paths[path][method]["responses"] if not status.startswith("2")}
 
-    assert statuses("/api/users/me/", "patch") == {"400", str(NOT_AUTHENTICATED), "403", "413", "415", "429"}
-    assert statuses("/api/users/me/", "get") == {str(NOT_AUTHENTICATED), "429"}
-    assert statuses("/api/", "get") >= {"429"}
-    assert "400" not in statuses("/api/", "get")
+def test_schema_documents_the_errors_each_operation_can_give(api_client):
+    errors = operations(api_client)
+
+    assert errors["/api/users/me/", "patch"] >= {"400", str(NOT_AUTHENTICATED), "403", "413", "415", "429"}
+    assert errors["/api/users/me/", "get"] >= {str(NOT_AUTHENTICATED), "429"}
+    assert errors["/api/", "get"] >= {"429", "500"}
 {%- if cookiecutter.example_app == "y" %}
-    assert statuses("/api/books/", "get") >= {"400", "404", "429"}
-    assert statuses("/api/books/{id}/", "delete") >= {"403", "404"}
-    assert "400" not in statuses("/api/books/{id}/", "delete")
+    assert errors["/api/books/", "get"] >= {"400", "404", "429"}
+    assert errors["/api/books/{id}/", "delete"] >= {"403", "404"}
 {%- endif %}
-    error = api_client.get(reverse("api-schema"), {"format": "json"}).json()["components"]["schemas"]["Error"]
-    assert error["required"] == ["detail"]
+
+
+def test_only_operations_with_a_body_can_answer_413(api_client):
+    with_413 = {operation for operation, statuses in operations(api_client).items() if "413" in statuses}
+
+    assert with_413 == {operation for operation in operations(api_client) if operation[1] in ("put", "patch", "post")}
+
+
+def test_error_bodies_are_documented_with_their_codes(api_client):
+    schemas = api_client.get(reverse("api-schema"), {"format": "json"}).json()["components"]["schemas"]
+
+    assert schemas["Error413CodeEnum"]["enum"] == ["request_too_large"]
+    assert schemas["Error403CodeEnum"]["enum"] == ["permission_denied", "not_authenticated"]
+    assert "description" not in schemas["ErrorResponse403"], "no docstring of this project's code shows in the schema"
 
 
 def test_schema_generates_without_warnings(tmp_path):

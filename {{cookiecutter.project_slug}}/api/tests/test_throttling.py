@@ -32,7 +32,7 @@ def test_a_refused_request_says_when_to_try_again(api_client, clock, rates):
 
     assert response.status_code == 429
     assert response["Retry-After"] == "15"
-    assert "detail" in response.json()
+    assert response.json()["errors"][0]["code"] == "throttled"
 
 
 def test_the_next_window_starts_from_zero_and_forgets_ended_ones(api_client, clock, rates):
