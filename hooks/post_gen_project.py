@@ -11,6 +11,7 @@ import secrets
 import shlex
 import shutil
 import string
+import subprocess
 import sys
 import tomllib
 from pathlib import Path
@@ -35,7 +36,7 @@ PATHS_BY_ANSWER: dict[tuple[str, str], list[str]] = {
         "api/imports.py",
         "api/tests/test_imports.py",
     ],
-    ("use_celery", "y"): [
+    ("background_tasks", "celery"): [
         "config/celery.py",
         "library/tasks.py",
         "library/tests/test_tasks.py",
@@ -44,6 +45,8 @@ PATHS_BY_ANSWER: dict[tuple[str, str], list[str]] = {
         "deploy/kubernetes/base/worker.yaml",
         "deploy/kubernetes/base/redis.yaml",
     ],
+    ("use_kubernetes", "y"): ["deploy"],
+    ("use_dependabot", "y"): [".github/dependabot.yml"],
 }
 
 
@@ -74,10 +77,12 @@ def new_secret(length: int) -> str:
 def host_ids() -> tuple[int, int]:
     """The ids the development container should run as.
 
-    Yours on Linux and macOS, so bind-mounted files stay yours; 1000 where
-    there are no such ids (Windows) or you are root (the container never is).
+    Yours on Linux and macOS, so the container can write the bind-mounted
+    folder and what it writes stays yours (root's too: on a root VM or WSL as
+    root, the folder is root's); 1000 where there are no such ids (Windows).
+    The production image always runs as its own unprivileged user.
     """
-    if not hasattr(os, "getuid") or os.getuid() == 0:
+    if not hasattr(os, "getuid"):
         return 1000, 1000
     return os.getuid(), os.getgid()
 
@@ -207,13 +212,30 @@ def prune_locked_files(project: Path) -> None:
         (project / name).write_text(prune_export((project / name).read_text(), keep))
 
 
+def make_repository(project: Path) -> None:
+    """Make the project a git repository of its own, so pre-commit, cruft and CI work at once.
+
+    Nothing is committed: the first commit is the owner's. Without git, or
+    inside another repository (a project baked into a monorepo), nothing is done.
+    """
+    git = shutil.which("git")
+    if git is None:
+        return
+    inside = subprocess.run([git, "rev-parse", "--is-inside-work-tree"], cwd=project, capture_output=True, check=False)
+    if inside.returncode == 0:
+        return
+    subprocess.run([git, "init", "--quiet", "--initial-branch", "main"], cwd=project, capture_output=True, check=False)
+
+
 def main() -> int:
-    context: dict[str, str] = json.loads(r"""{{ cookiecutter | tojson }}""")
+    # The answers, yes/no ones spelled y or n (local_extensions.answers).
+    context: dict[str, str] = json.loads(r"""{{ cookiecutter | answers | tojson }}""")
     project = Path.cwd()
     for path in unchosen_paths(context):
         remove(project / path)
     prune_locked_files(project)
     write_env_file(project)
+    make_repository(project)
     print(next_steps(project))
     return 0
 

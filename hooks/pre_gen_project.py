@@ -6,6 +6,7 @@ cookiecutter then removes the project directory it created. The answers are
 read in main(), so tests can import this module and call each validator.
 """
 
+import functools
 import json
 import keyword
 import os
@@ -14,6 +15,7 @@ import subprocess
 import sys
 from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError, available_timezones
 
 SLUG_PATTERN = re.compile(r"^[a-z_][a-z0-9_]*$")
@@ -96,15 +98,31 @@ def validate_timezone(name: str) -> str | None:
     return None
 
 
-def validators(template: Path) -> dict[str, Callable[[str], str | None]]:
+def validate_yes_no(question: str, answer: object) -> str | None:
+    """A yes/no answer in a spelling the template reads (local_extensions.yes_no has made it y or n)."""
+    if answer in ("y", "n"):
+        return None
+    return f"{question} '{answer}' is not a yes or a no: answer y or n (yes/no, true/false and 1/0 work too)."
+
+
+def yes_no_questions(template: Path) -> list[str]:
+    """The questions whose default in cookiecutter.json is y or n."""
+    defaults = json.loads((template / "cookiecutter.json").read_text())
+    return [name for name, default in defaults.items() if default in ("y", "n")]
+
+
+def validators(template: Path) -> dict[str, Callable[[Any], str | None]]:
     """One validator per answer that can be wrong; the template folder tells which names are taken."""
     taken = taken_names(template)
-    return {
+    checks: dict[str, Callable[[Any], str | None]] = {
         "project_name": validate_project_name,
         "project_slug": lambda slug: validate_project_slug(slug, taken),
         "email": validate_email,
         "timezone": validate_timezone,
     }
+    for question in yes_no_questions(template):
+        checks[question] = functools.partial(validate_yes_no, question)
+    return checks
 
 
 # Runs detached once this hook has exited: it waits for cookiecutter to delete
@@ -146,13 +164,16 @@ def remove_created_parents(slug: str, output_dir: Path) -> None:
 
 def main() -> int:
     # The answers, rendered by cookiecutter as JSON inside a raw string so that
-    # quotes or backslashes in an answer cannot break this file.
-    context: dict[str, str] = json.loads(r"""{{ cookiecutter | tojson }}""")
-    for answer, validate in validators(Path(context["_repo_dir"])).items():
+    # quotes or backslashes in an answer cannot break this file; yes/no answers
+    # spelled y or n where they can be read (local_extensions.answers).
+    context: dict[str, Any] = json.loads(r"""{{ cookiecutter | answers | tojson }}""")
+    template = Path(r"""{{ template_dir }}""")
+    for answer, validate in validators(template).items():
         error = validate(context[answer])
         if error:
             print(f"ERROR: {error}", file=sys.stderr)
-            remove_created_parents(context["project_slug"], Path(context["_output_dir"]))
+            if "_output_dir" in context:  # cookiecutter's; cruft makes no nested folders to clean
+                remove_created_parents(context["project_slug"], Path(context["_output_dir"]))
             return 1
     return 0
 

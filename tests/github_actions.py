@@ -9,6 +9,7 @@ provides is provided here:
 - `uses:` steps are what this machine already has: the checkout is the
   working directory, uv is on PATH;
 - `$GITHUB_ENV` works: what a step appends is in the environment of the next;
+  `$GITHUB_STEP_SUMMARY` too: what a step writes there is in its result;
 - `if:` conditions are looked up in CONDITIONS (a job that adds another
   condition must add it there), for an ordinary push unless told otherwise;
 - service containers are the services already running here: the caller
@@ -16,6 +17,7 @@ provides is provided here:
 """
 
 import dataclasses
+import functools
 import os
 import re
 import shutil
@@ -25,6 +27,7 @@ import tempfile
 from pathlib import Path
 
 import yaml
+from cookiecutter.main import cookiecutter
 
 from tests.helpers import commit_everything, git
 from tests.options import TEMPLATE_DIR
@@ -46,6 +49,8 @@ class StepResult:
     command: str
     returncode: int
     output: str
+    # What the step wrote to the job's summary ($GITHUB_STEP_SUMMARY).
+    summary: str = ""
 
 
 class StepFailed(AssertionError):
@@ -62,10 +67,13 @@ def load_workflow(path: Path) -> dict:
 WORKFLOW_PATH = Path(".github") / "workflows" / "ci.yml"
 
 
+@functools.cache
 def template_workflow() -> dict:
-    """The baked CI workflow as the template holds it (it parses as YAML unrendered):
+    """The CI workflow of a bake of the defaults, made once per process:
     enough to list its jobs and steps when tests are collected."""
-    return load_workflow(TEMPLATE_DIR / "{{cookiecutter.project_slug}}" / WORKFLOW_PATH)
+    with tempfile.TemporaryDirectory() as scratch:
+        project = cookiecutter(str(TEMPLATE_DIR), no_input=True, output_dir=scratch)
+        return load_workflow(Path(project) / WORKFLOW_PATH)
 
 
 def project_workflow(project: Path) -> dict:
@@ -161,7 +169,10 @@ def run_job(
             if only is not None and step.get("name") != only and not writes_github_env(step):
                 continue
             step_env = {**base, **step.get("env", {}), **read_github_env(github_env), **(overrides or {})}
-            step_env.update(GITHUB_ENV=str(github_env), CI="true", GITHUB_ACTIONS="true")
+            summary = Path(scratch) / f"step{index}-summary.md"
+            summary.touch()
+            step_env.update(GITHUB_ENV=str(github_env), GITHUB_STEP_SUMMARY=str(summary))
+            step_env.update(CI="true", GITHUB_ACTIONS="true")
             script = Path(scratch) / f"step{index}.sh"
             script.write_text(step["run"])
             done = subprocess.run(
@@ -175,7 +186,8 @@ def run_job(
                 check=False,
             )
             name = step.get("name", step["run"].splitlines()[0])
-            result = StepResult(name, step["run"], done.returncode, ANSI_ESCAPE.sub("", done.stdout))
+            output = ANSI_ESCAPE.sub("", done.stdout)
+            result = StepResult(name, step["run"], done.returncode, output, summary.read_text())
             results.append(result)
             if done.returncode != 0 and failed is None:
                 failed = result

@@ -113,7 +113,7 @@ def project_texts(project: Path) -> list[tuple[Path, str]]:
     return [
         (path.relative_to(project), path.read_text(errors="replace"))
         for path in sorted(project.rglob("*"))
-        if path.is_file()
+        if path.is_file() and ".git" not in path.relative_to(project).parts
     ]
 
 
@@ -293,13 +293,15 @@ def unauditable(requirements: Path) -> str:
 
 
 @contextmanager
-def serving(args: list[str], cwd: Path, env: dict[str, str], base_url: str) -> Iterator[None]:
+def serving(
+    args: list[str], cwd: Path, env: dict[str, str], base_url: str, log_path: Path | None = None
+) -> Iterator[None]:
     """Run a server until its health check answers; stop it afterwards.
 
     Its output goes to a file (a pipe nobody reads would fill and stall it),
-    shown if it never becomes healthy.
+    shown if it never becomes healthy; `log_path` keeps that file.
     """
-    with tempfile.TemporaryFile("w+") as log:
+    with open(log_path, "w+") if log_path else tempfile.TemporaryFile("w+") as log:
         server = subprocess.Popen(args, cwd=cwd, env=env, stdout=log, stderr=subprocess.STDOUT, text=True)
         try:
             deadline = time.monotonic() + 30

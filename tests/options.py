@@ -10,11 +10,16 @@ From the table come the combinations the tests bake:
 
 - every_combination(): each distinct project the options can produce (an
   option that is irrelevant under another answer, as api_auth without DRF,
-  keeps its default there), for the fast checks;
+  keeps its default there);
 - pairwise_combinations(): a subset in which every pair of option values that
   can occur together occurs at least once, for the slow checks;
-- container_combinations(): the defaults, plus the defaults with each option
-  that adds a compose service turned on, for the container runs.
+- fast_combinations(): every combination of the options that shape the code
+  (the others at their defaults), plus the pairwise set, for the fast checks.
+  An option marked `in_every_combination=False` (what an instructor turns
+  off: Kubernetes, Dependabot, the audit's mode) changes only its own files,
+  which tests/test_options.py proves, so pairs cover it;
+- container_combinations(): the defaults, plus the defaults with each value
+  that adds compose services, for the container runs.
 """
 
 import dataclasses
@@ -40,8 +45,14 @@ class Option:
     traces: Mapping[str, str] = dataclasses.field(default_factory=dict)
     # Answers under which this option matters at all, e.g. {"use_drf": "y"}.
     relevant_if: Mapping[str, str] = dataclasses.field(default_factory=dict)
-    # "y" adds a service to compose.yaml, so the container runs must cover it.
-    adds_service: bool = False
+    # value -> the compose services it adds, which the container runs must cover.
+    services: Mapping[str, tuple[str, ...]] = dataclasses.field(default_factory=dict)
+    # False: the option changes only its own files (those of its answers in the
+    # post-generation hook's table, and `touches`), so the fast checks cover it in
+    # pairs instead of in every combination.
+    in_every_combination: bool = True
+    # The files, besides its own, whose text it changes.
+    touches: tuple[str, ...] = ()
 
     @property
     def values(self) -> list[str]:
@@ -79,7 +90,33 @@ OPTIONS: list[Option] = [
         relevant_if={"use_drf": "y"},
     ),
     Option("example_app", label="library", traces={"y": r"library|\bbooks?\b"}),
-    Option("use_celery", label="celery", traces={"y": r"celery|redis"}, adds_service=True),
+    Option(
+        "background_tasks",
+        label="tasks-",
+        traces={"celery": r"celery|redis"},
+        services={"celery": ("redis", "worker")},
+    ),
+    Option(
+        "use_kubernetes",
+        label="k8s",
+        traces={"y": r"kubernetes|kustomiz|kubectl"},
+        in_every_combination=False,
+        touches=("README.md", ".gitignore", ".dockerignore"),
+    ),
+    Option(
+        "use_dependabot",
+        label="dependabot",
+        traces={"y": r"dependabot"},
+        in_every_combination=False,
+        touches=("README.md", ".github/workflows/ci.yml"),
+    ),
+    Option(
+        "vulnerability_audit",
+        label="audit-",
+        traces={"blocking": r"fails the (audit )?job", "advisory": r"GITHUB_STEP_SUMMARY|reporting only"},
+        in_every_combination=False,
+        touches=("README.md", ".github/workflows/ci.yml"),
+    ),
 ]
 
 # Answers that are free text or change no code (checked by the hook tests).
@@ -96,14 +133,27 @@ def combo_id(combo: Combo) -> str:
     return "-".join(option.spell(combo[option.name]) for option in OPTIONS if option.relevant(combo))
 
 
-def every_combination() -> list[Combo]:
-    """Every distinct project: irrelevant options keep their default."""
+def changed_from_the_defaults(combo: Combo) -> str:
+    """A short id: only the answers that differ from the defaults (names stay short, as PostgreSQL's must)."""
+    changed = [option.spell(combo[option.name]) for option in OPTIONS if combo[option.name] != option.default]
+    return "-".join(changed) or "defaults"
+
+
+def every_combination(options: list[Option] = OPTIONS) -> list[Combo]:
+    """Every distinct project over these options (the others at their defaults); irrelevant options keep theirs."""
     seen: dict[str, Combo] = {}
-    for values in itertools.product(*(option.values for option in OPTIONS)):
-        combo = dict(zip(BY_NAME, values, strict=True))
+    for values in itertools.product(*(option.values for option in options)):
+        combo = {**defaults(), **dict(zip((option.name for option in options), values, strict=True))}
         combo = {option.name: combo[option.name] if option.relevant(combo) else option.default for option in OPTIONS}
         seen.setdefault(combo_id(combo), combo)
     return list(seen.values())
+
+
+def fast_combinations() -> list[Combo]:
+    """Every combination of the options that shape the code, then the pairs that cover the others."""
+    combos = every_combination([option for option in OPTIONS if option.in_every_combination])
+    ids = {combo_id(combo) for combo in combos}
+    return combos + [combo for combo in pairwise_combinations() if combo_id(combo) not in ids]
 
 
 def value_pairs(combo: Combo) -> Iterator[tuple[tuple[str, str], tuple[str, str]]]:
@@ -130,8 +180,8 @@ def pairwise_combinations() -> list[Combo]:
 
 
 def container_combinations() -> list[Combo]:
-    """The defaults, and the defaults with each service-adding option on."""
-    return [defaults()] + [{**defaults(), option.name: "y"} for option in OPTIONS if option.adds_service]
+    """The defaults, and the defaults with each value that adds services."""
+    return [defaults()] + [{**defaults(), option.name: value} for option in OPTIONS for value in option.services]
 
 
 def unchosen_traces(combo: Combo) -> dict[str, str]:

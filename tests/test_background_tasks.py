@@ -1,6 +1,6 @@
 """Background tasks for real: a Redis broker, a Celery worker, the API that queues work.
 
-A bake with `use_celery` is served by gunicorn in production mode on
+A bake with Celery (`background_tasks=celery`) is served by gunicorn in production mode on
 PostgreSQL, with CELERY_BROKER_URL pointing at the Redis on 127.0.0.1:6379.
 A books import queued through the API waits while no worker runs, and
 appears through the API once one does.
@@ -30,7 +30,7 @@ from tests.helpers import (
 )
 from tests.options import defaults
 
-COMBO = {**defaults(), "use_celery": "y"}
+COMBO = {**defaults(), "background_tasks": "celery"}
 REDIS = os.environ.get("TEMPLATE_TEST_REDIS_URL", "redis://127.0.0.1:6379")
 PASSWORD = secrets.token_urlsafe(16)
 BOOKS = [

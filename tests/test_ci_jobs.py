@@ -28,6 +28,45 @@ def test_ci_audit_job_finds_no_known_vulnerability(bake, tmp_path):
         raise
 
 
+# What pip-audit says of a locked package with a published vulnerability, in its markdown format.
+FINDING = "| django | 6.1.3 | GHSA-0000-0000-0000 | 6.1.4 |"
+
+# pip-audit, as uvx runs it, finding that vulnerability: exit 1, with its report where --output says.
+PIP_AUDIT_FINDING = f"""#!/usr/bin/env python3
+import sys
+arguments = sys.argv[1:]
+if "--output" in arguments:
+    open(arguments[arguments.index("--output") + 1], "w").write("{FINDING}\\n")
+print("Found 1 known vulnerability in 1 package")
+sys.exit(1)
+"""
+
+
+def ci_environment_with_a_vulnerable_lock(tmp_path: Path) -> dict[str, str]:
+    stubs = tmp_path / "stubs"
+    stubs.mkdir()
+    (stubs / "uvx").write_text(PIP_AUDIT_FINDING)
+    (stubs / "uvx").chmod(0o755)
+    env = ci_environment()
+    return {**env, "PATH": f"{stubs}:{env['PATH']}"}
+
+
+def test_ci_blocking_audit_fails_on_a_known_vulnerability(bake, tmp_path):
+    project = checkout(bake(vulnerability_audit="blocking"), tmp_path)
+
+    with pytest.raises(StepFailed, match="Found 1 known vulnerability"):
+        run_job(project_workflow(project), "audit", project, ci_environment_with_a_vulnerable_lock(tmp_path))
+
+
+def test_ci_advisory_audit_reports_a_known_vulnerability_and_passes(bake, tmp_path):
+    project = checkout(bake(vulnerability_audit="advisory"), tmp_path)
+
+    (result,) = run_job(project_workflow(project), "audit", project, ci_environment_with_a_vulnerable_lock(tmp_path))
+
+    assert "::warning title=Known vulnerabilities::" in result.output
+    assert FINDING in result.summary
+
+
 def test_ci_pushes_fresh_requirements_files_to_dependabots_pull_request(bake, tmp_path):
     project = bake()
     requirements = (project / "requirements.txt").read_text()

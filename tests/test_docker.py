@@ -29,7 +29,7 @@ from tests.helpers import (
     unserved,
     wait_until,
 )
-from tests.options import Combo, combo_id, container_combinations
+from tests.options import Combo, changed_from_the_defaults, container_combinations
 from tools.docker_engine import Engine
 
 pytestmark = pytest.mark.docker
@@ -103,7 +103,7 @@ PROCESS_UIDS = (
 
 def docker_slug(combo: Combo) -> str:
     """Each combination its own slug, so the image names (slug:dev, slug:production) never clash."""
-    return "docker_" + re.sub(r"[^a-z0-9]+", "_", combo_id(combo))
+    return "docker_" + re.sub(r"[^a-z0-9]+", "_", changed_from_the_defaults(combo))
 
 
 @pytest.mark.parametrize("combo", combo_params(container_combinations()))
@@ -167,7 +167,7 @@ def check_development_stack(stack: Stack, record_property, answers: dict[str, st
     status, body = fetch(f"{stack.url}/api/books/", headers=headers, json_body=book)
     assert status == 201, body
     assert json.loads(fetch(f"{stack.url}/api/books/")[1])["results"][0]["title"] == "Dune"
-    if answers["use_celery"] == "y":
+    if answers["background_tasks"] == "celery":
         check_worker_imports_books(stack, headers, "Queued", 9781100000000)
 
     # The project's own tests, inside the container, against the compose PostgreSQL.

@@ -1,6 +1,7 @@
 """The hooks: each bad answer is refused cleanly; good answers bake cleanly."""
 
 import ast
+import json
 import os
 import re
 import subprocess
@@ -132,6 +133,85 @@ def test_command_line_prints_the_hook_message_and_writes_nothing(tmp_path):
     assert list(tmp_path.iterdir()) == []
 
 
+# Every spelling of yes and no, and what each must bake (a project with DRF or without).
+YES_NO_SPELLINGS = [("y", True), ("Yes", True), ("TRUE", True), ("1", True), ("n", False), ("No", False)]
+YES_NO_SPELLINGS += [("false", False), ("0", False)]
+
+
+def cookiecutter_cli(tmp_path: Path, *arguments: str, stdin: str | None = None) -> subprocess.CompletedProcess[str]:
+    command = [sys.executable, "-m", "cookiecutter", "-o", str(tmp_path / "out"), *arguments]
+    return subprocess.run(command, input=stdin, capture_output=True, text=True, check=False, timeout=120)
+
+
+def baked_with_drf(tmp_path: Path, result: subprocess.CompletedProcess[str]) -> bool:
+    assert result.returncode == 0, result.stdout + result.stderr
+    return (tmp_path / "out" / "library_project" / "api").is_dir()
+
+
+def refused(tmp_path: Path, result: subprocess.CompletedProcess[str], value: str) -> None:
+    assert result.returncode != 0
+    lines = [line for line in result.stderr.splitlines() if line.startswith("ERROR: ")]
+    expected = f"use_drf '{value}' is not a yes or a no: answer y or n (yes/no, true/false and 1/0 work too)."
+    assert lines == [f"ERROR: {expected}"]
+    assert list((tmp_path / "out").iterdir()) == []
+
+
+def interactive_answers(use_drf: str) -> str:
+    """What a person types: Enter for every question but use_drf."""
+    questions = [name for name in json.loads((TEMPLATE_DIR / "cookiecutter.json").read_text()) if name[0] != "_"]
+    return "".join(f"{use_drf if name == 'use_drf' else ''}\n" for name in questions)
+
+
+@pytest.mark.parametrize(("spelling", "yes"), YES_NO_SPELLINGS)
+def test_yes_no_answer_on_the_command_line(tmp_path, spelling, yes):
+    result = cookiecutter_cli(tmp_path, "--no-input", str(TEMPLATE_DIR), f"use_drf={spelling}")
+
+    assert baked_with_drf(tmp_path, result) is yes
+
+
+@pytest.mark.parametrize(("spelling", "yes"), YES_NO_SPELLINGS)
+def test_yes_no_answer_typed_at_the_prompt(tmp_path, spelling, yes):
+    result = cookiecutter_cli(tmp_path, str(TEMPLATE_DIR), stdin=interactive_answers(spelling))
+
+    assert baked_with_drf(tmp_path, result) is yes
+
+
+# A preset's YAML reads yes, no, true and false as booleans, and quoted text as text.
+@pytest.mark.parametrize(("spelling", "yes"), [*YES_NO_SPELLINGS, ("yes", True), ("no", False), ('"Yes"', True)])
+def test_yes_no_answer_in_a_preset_file(tmp_path, spelling, yes):
+    preset = tmp_path / "class.yaml"
+    preset.write_text(f"default_context:\n  use_drf: {spelling}\n")
+
+    result = cookiecutter_cli(tmp_path, "--config-file", str(preset), "--no-input", str(TEMPLATE_DIR))
+
+    assert baked_with_drf(tmp_path, result) is yes
+
+
+@pytest.mark.parametrize("value", ["maybe", "yess", "2", "none"])
+def test_other_yes_no_answers_are_refused_on_the_command_line(tmp_path, value):
+    refused(tmp_path, cookiecutter_cli(tmp_path, "--no-input", str(TEMPLATE_DIR), f"use_drf={value}"), value)
+
+
+def test_other_yes_no_answers_are_refused_at_the_prompt(tmp_path):
+    refused(tmp_path, cookiecutter_cli(tmp_path, str(TEMPLATE_DIR), stdin=interactive_answers("maybe")), "maybe")
+
+
+def test_other_yes_no_answers_are_refused_in_a_preset_file(tmp_path):
+    preset = tmp_path / "class.yaml"
+    preset.write_text("default_context:\n  use_drf: maybe\n")
+
+    result = cookiecutter_cli(tmp_path, "--config-file", str(preset), "--no-input", str(TEMPLATE_DIR))
+
+    refused(tmp_path, result, "maybe")
+
+
+@pytest.mark.parametrize("question", PRE_GEN.yes_no_questions(TEMPLATE_DIR))
+def test_each_yes_no_question_has_its_validator(question):
+    assert VALIDATORS[question]("y") is None
+    assert VALIDATORS[question]("n") is None
+    assert VALIDATORS[question]("maybe").startswith(f"{question} 'maybe' is not a yes or a no")
+
+
 def test_next_steps_name_the_folder_and_the_first_command_of_each_route(tmp_path):
     result = run(
         [sys.executable, "-m", "cookiecutter", "--no-input", "-o", str(tmp_path), str(TEMPLATE_DIR)], tmp_path
@@ -176,8 +256,7 @@ def test_env_file_is_the_example_with_this_copys_secrets(tmp_path):
         k: v for k, v in example.items() if k not in generated
     }
     assert re.fullmatch(r"[A-Za-z0-9]{32}", env["POSTGRES_PASSWORD"])
-    expected_uid = 1000 if os.getuid() == 0 else os.getuid()
-    assert env["DOCKER_UID"] == str(expected_uid)
+    assert (env["DOCKER_UID"], env["DOCKER_GID"]) == (str(os.getuid()), str(os.getgid()))
     assert ".env\n" in (project / ".gitignore").read_text()
     assert ".env\n" in (project / ".dockerignore").read_text()
 
@@ -203,7 +282,7 @@ def tree(project: Path) -> dict[str, str]:
     return {
         str(path.relative_to(project)): path.read_text()
         for path in sorted(project.rglob("*"))
-        if path.is_file() and path.name != ".env"
+        if path.is_file() and path.name != ".env" and ".git" not in path.relative_to(project).parts
     }
 
 

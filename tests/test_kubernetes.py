@@ -39,7 +39,7 @@ import pytest
 import yaml
 
 from tests.helpers import TEMPLATE_DIR, run, tool
-from tests.options import combo_id, every_combination
+from tests.options import combo_id, fast_combinations
 from tools.docker_engine import compose_binary
 
 # One worker should render every combination once and run all these checks on it.
@@ -1017,7 +1017,9 @@ def same_user_as_the_image(m: Manifests) -> list[str]:
 def render_every_combination(baked) -> list[Rendering]:
     """Every combination baked and rendered; one Rendering per distinct result."""
     distinct: dict[str, Rendering] = {}
-    for combo in every_combination():
+    for combo in fast_combinations():
+        if combo["use_kubernetes"] != "y":
+            continue
         project = baked("kubernetes", combo)
         make_secret_files(project)
         # A repository, so that git itself can say which files it ignores.
@@ -1072,15 +1074,16 @@ def test_kustomize_renders(renderings, directory):
 @pytest.mark.parametrize("directory", DIRECTORIES)
 def test_celery_bakes_and_only_they_run_a_worker_and_redis(renderings, directory):
     """The renderings cover both answers, so every check here also reads a worker and a Redis."""
-    combos = {combo_id(combo): combo for combo in every_combination()}
-    assert {combos[bake]["use_celery"] for rendering in renderings for bake in rendering.bakes} == {"y", "n"}
+    combos = {combo_id(combo): combo for combo in fast_combinations()}
+    answers = {combos[bake]["background_tasks"] for rendering in renderings for bake in rendering.bakes}
+    assert answers == {"none", "celery"}
     found = {}
     for rendering in renderings:
         if directory in rendering.errors:
             continue  # test_kustomize_renders names it
         deployments = {doc["metadata"]["name"] for doc in rendering.manifests(directory).of_kind("Deployment")}
         for bake in rendering.bakes:
-            expected = {"worker", "redis"} if combos[bake]["use_celery"] == "y" else set()
+            expected = {"worker", "redis"} if combos[bake]["background_tasks"] == "celery" else set()
             if deployments & {"worker", "redis"} != expected:
                 found[bake] = f"runs the Deployments {sorted(deployments)}"
     assert found == {}

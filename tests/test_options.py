@@ -1,5 +1,9 @@
 """The options table itself: complete, and the combinations drawn from it."""
 
+from pathlib import Path
+
+import pytest
+
 from tests.helpers import TEMPLATE_DIR, load_hook
 from tests.options import (
     BY_NAME,
@@ -10,6 +14,7 @@ from tests.options import (
     container_combinations,
     defaults,
     every_combination,
+    fast_combinations,
     pairwise_combinations,
     value_pairs,
 )
@@ -51,13 +56,53 @@ def test_pairwise_set_starts_with_the_defaults_and_is_smaller_than_every_combina
     assert len(chosen) < len(every_combination())
 
 
-def test_container_runs_cover_every_option_that_adds_a_service():
+def test_container_runs_cover_every_value_that_adds_services():
     runs = container_combinations()
 
     assert runs[0] == defaults()
     for option in OPTIONS:
-        if option.adds_service:
-            assert any(combo[option.name] == "y" for combo in runs), option.name
+        for value in option.services:
+            assert any(combo[option.name] == value for combo in runs), f"{option.name}={value}"
+
+
+def test_fast_set_holds_every_combination_of_the_options_that_shape_the_code():
+    shaping = [option for option in OPTIONS if option.in_every_combination]
+    fast = {combo_id(combo) for combo in fast_combinations()}
+
+    assert {combo_id(combo) for combo in every_combination(shaping)} <= fast
+    assert {combo_id(combo) for combo in pairwise_combinations()} <= fast
+
+
+def differing_files(first: Path, second: Path) -> set[str]:
+    def files(project: Path) -> dict[str, bytes]:
+        return {
+            str(path.relative_to(project)): path.read_bytes()
+            for path in project.rglob("*")
+            if path.is_file() and ".git" not in path.relative_to(project).parts and path.name != ".env"
+        }
+
+    one, other = files(first), files(second)
+    return {name for name in one.keys() | other.keys() if one.get(name) != other.get(name)}
+
+
+PAIRED = [
+    pytest.param(option, value, id=f"{option.name}={value}")
+    for option in OPTIONS
+    if not option.in_every_combination
+    for value in option.values[1:]
+]
+
+
+@pytest.mark.parametrize(("option", "value"), PAIRED)
+def test_option_covered_in_pairs_changes_only_its_own_files(bake, option, value):
+    """What lets pairs cover it: beside its own files and those it names, the bake is the defaults'."""
+    own = [path for (name, _), paths in PATHS_BY_ANSWER.items() if name == option.name for path in paths]
+
+    changed = differing_files(bake(), bake(**{option.name: value}))
+
+    assert {name for name in changed if not any(name == p or name.startswith(f"{p}/") for p in own)} <= set(
+        option.touches
+    )
 
 
 def test_each_answers_files_exist_in_the_template():

@@ -25,6 +25,7 @@ from tests.helpers import (
     serving,
     sync_environment,
     unserved,
+    wait_until,
 )
 
 
@@ -188,3 +189,72 @@ def test_production_server_refuses_a_weak_secret_key_in_one_line(default_project
     mentions = [line for line in output.splitlines() if "DJANGO_SECRET_KEY" in line]
     assert len(mentions) == 1, output
     assert mentions[0].startswith("DJANGO_SECRET_KEY is ")
+
+
+# One test, one file and one app, as the README runs them, and a -k selection.
+SELECTIONS = [
+    ["users/tests/test_models.py::test_create_superuser_sets_staff_and_superuser_flags"],
+    ["users/tests/test_models.py"],
+    ["users"],
+    ["-k", "superuser"],
+]
+
+
+@pytest.mark.parametrize("selection", SELECTIONS, ids=[" ".join(selection) for selection in SELECTIONS])
+def test_some_of_the_tests_run_alone_and_pass(default_project, selection):
+    project, venv = default_project
+
+    result = subprocess.run(
+        [str(venv / "bin" / "python"), "-m", "pytest", "-p", "no:cacheprovider", *selection],
+        cwd=project,
+        env=project_env(venv),
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+
+    assert result.returncode == 0, result.stdout[-3000:]
+    assert re.search(r"\d+ passed", result.stdout)
+
+
+def test_a_run_of_every_test_still_fails_below_the_coverage_floor(bake, envs_dir):
+    project = bake()
+    venv = sync_environment(project, "3.13", envs_dir)
+    # Code no test runs: far more than the floor's 5% of the project.
+    untested = "".join(f"def untested_{n}(value: int) -> int:\n    return value + {n}\n\n\n" for n in range(400))
+    (project / "users" / "untested.py").write_text(untested.rstrip("\n") + "\n")
+
+    result = subprocess.run(
+        [str(venv / "bin" / "python"), "-m", "pytest", "-p", "no:cacheprovider"],
+        cwd=project,
+        env=project_env(venv),
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+
+    assert result.returncode != 0
+    assert "Required test coverage of 95.0% not reached" in result.stdout
+
+
+def test_development_server_logs_each_line_once_and_no_health_checks(default_project, tmp_path):
+    """runserver as the README starts it (DEBUG from .env, reloading on changes)."""
+    project, venv = default_project
+    env = project_env(venv)
+    run([str(venv / "bin" / "python"), "manage.py", "migrate"], project, env)
+    port = free_port()
+    base = f"http://127.0.0.1:{port}"
+    log = tmp_path / "runserver.log"
+
+    runserver = [str(venv / "bin" / "python"), "manage.py", "runserver", f"127.0.0.1:{port}"]
+    with serving(runserver, project, env, base, log):
+        for _ in range(3):
+            fetch(f"{base}/health/")
+        assert fetch(f"{base}/no/such/page/")[0] == 404
+        wait_until(lambda: "/no/such/page/" in log.read_text(), timeout=10)
+
+    output = log.read_text()
+    assert "/health/" not in output
+    assert output.count("Not Found: /no/such/page/") == 1
+    assert output.count('"GET /no/such/page/ HTTP/1.1" 404') == 1
+    assert output.count("Watching for file changes") == 1

@@ -32,7 +32,7 @@ from pathlib import Path
 from cookiecutter.main import cookiecutter
 
 from tests.helpers import load_hook
-from tests.options import every_combination
+from tests.options import fast_combinations
 
 TEMPLATE_DIR = Path(__file__).resolve().parent.parent
 LOCKS_DIR = TEMPLATE_DIR / "templates" / "locks"
@@ -98,9 +98,9 @@ def union_pyproject(pyprojects: list[dict]) -> str:
 
 
 def baked_pyprojects(scratch: Path) -> list[dict]:
-    """The pyproject.toml of every combination of answers."""
+    """The pyproject.toml of the fast checks' combinations: every combination of the options that shape the code."""
     pyprojects = []
-    for number, combo in enumerate(every_combination()):
+    for number, combo in enumerate(fast_combinations()):
         output = scratch / f"bake-{number}"
         project = Path(cookiecutter(str(TEMPLATE_DIR), no_input=True, extra_context=combo, output_dir=str(output)))
         if project.name.replace("_", "-") != RESOLVED_NAME:

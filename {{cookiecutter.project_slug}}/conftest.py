@@ -1,10 +1,18 @@
-"""Fixtures every test gets, wherever it lives."""
+"""Fixtures every test gets, wherever it lives, and the coverage floor's reach."""
 
 import pytest
-{%- if cookiecutter.use_celery == "y" %}
+{%- if cookiecutter.background_tasks == "celery" %}
 
 from config import celery_app
 {%- endif %}
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    # The coverage floor (fail_under in pyproject.toml) is the whole suite's: a run
+    # of some tests (paths, -k or -m on the command line, or an editor's test panel)
+    # still reports coverage, but does not fail for the lines other tests cover.
+    if config.args_source is pytest.Config.ArgsSource.ARGS or config.option.keyword or config.option.markexpr:
+        config.pluginmanager.getplugin("_cov").options.cov_fail_under = 0  # pragma: no cover - partial runs
 
 
 @pytest.fixture(autouse=True)
@@ -18,7 +26,7 @@ def _test_friendly_settings(settings):
     settings.SECURE_SSL_REDIRECT = False
     # The default hasher is slow on purpose; tests need no such protection.
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
-{%- if cookiecutter.use_celery == "y" %}
+{%- if cookiecutter.background_tasks == "celery" %}
 
 
 @pytest.fixture(autouse=True)

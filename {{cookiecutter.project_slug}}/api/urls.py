@@ -1,15 +1,15 @@
 from django.urls import include, path
 from drf_spectacular.views import SpectacularAPIView, SpectacularRedocView, SpectacularSwaggerSplitView
 {% if cookiecutter.api_auth == "token" %}from rest_framework.authtoken.views import ObtainAuthToken
-{% endif %}{% if cookiecutter.example_app == "y" %}from rest_framework.routers import SimpleRouter
+{% endif %}{% if cookiecutter.example_app is yes %}from rest_framework.routers import SimpleRouter
 {% endif %}{% if cookiecutter.api_auth == "jwt" %}from rest_framework_simplejwt.views import TokenObtainPairView, TokenRefreshView
 {% endif %}{% if cookiecutter.api_auth == "token" %}from rest_framework.settings import api_settings
 {% endif %}
-{% if cookiecutter.example_app == "y" %}from api.books import BookViewSet
-{% endif %}{% if cookiecutter.example_app == "y" and cookiecutter.use_celery == "y" %}from api.imports import BookImportView
+{% if cookiecutter.example_app is yes %}from api.books import BookViewSet
+{% endif %}{% if cookiecutter.example_app is yes and cookiecutter.background_tasks == "celery" %}from api.imports import BookImportView
 {% endif %}from api.users import MeView
 from api.views import api_root
-{%- if cookiecutter.example_app == "y" %}
+{%- if cookiecutter.example_app is yes %}
 
 router = SimpleRouter()
 router.register("books", BookViewSet, basename="book")
@@ -17,11 +17,11 @@ router.register("books", BookViewSet, basename="book")
 
 urlpatterns = [
     path("", api_root, name="api-root"),
-{%- if cookiecutter.example_app == "y" and cookiecutter.use_celery == "y" %}
+{%- if cookiecutter.example_app is yes and cookiecutter.background_tasks == "celery" %}
     # Before the router, whose books/<id>/ would otherwise take "import" for an id.
     path("books/import/", BookImportView.as_view(), name="book-import"),
 {%- endif %}
-{%- if cookiecutter.example_app == "y" %}
+{%- if cookiecutter.example_app is yes %}
     path("", include(router.urls)),
 {%- endif %}
     path("users/me/", MeView.as_view(), name="api-me"),

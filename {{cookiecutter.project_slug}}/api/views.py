@@ -21,10 +21,10 @@ def api_root(request: Request) -> Response:
 
     return Response(
         {
-{%- if cookiecutter.example_app == "y" %}
+{%- if cookiecutter.example_app is yes %}
             "books": link("book-list"),
 {%- endif %}
-{%- if cookiecutter.example_app == "y" and cookiecutter.use_celery == "y" %}
+{%- if cookiecutter.example_app is yes and cookiecutter.background_tasks == "celery" %}
             "books_import": link("book-import"),
 {%- endif %}
             "me": link("api-me"),

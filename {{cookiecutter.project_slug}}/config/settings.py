@@ -10,7 +10,7 @@ https://docs.djangoproject.com/en/6.1/ref/settings/
 """
 
 import sys
-{% if cookiecutter.use_drf == "y" and cookiecutter.api_auth == "jwt" %}from datetime import timedelta
+{% if cookiecutter.use_drf is yes and cookiecutter.api_auth == "jwt" %}from datetime import timedelta
 {% endif %}from pathlib import Path
 from typing import Any
 
@@ -68,7 +68,7 @@ INSTALLED_APPS = [
     # Before staticfiles, so runserver serves files the way production does.
     "whitenoise.runserver_nostatic",
     "django.contrib.staticfiles",
-{%- if cookiecutter.use_drf == "y" %}
+{%- if cookiecutter.use_drf is yes %}
     # The API layer, added on top of Django once Django itself is set up.
     "rest_framework",
 {%- if cookiecutter.api_auth == "token" %}
@@ -84,10 +84,10 @@ INSTALLED_APPS = [
 {%- endif %}
     # This project's own apps.
     "users",
-{%- if cookiecutter.example_app == "y" %}
+{%- if cookiecutter.example_app is yes %}
     "library",
 {%- endif %}
-{%- if cookiecutter.use_drf == "y" %}
+{%- if cookiecutter.use_drf is yes %}
     # The API: its routes, and the request counts its rate limits keep.
     "api",
 {%- endif %}
@@ -99,7 +99,7 @@ MIDDLEWARE = [
     "whitenoise.middleware.WhiteNoiseMiddleware",
     # The Content-Security-Policy header (SECURE_CSP below) on every page.
     "django.middleware.csp.ContentSecurityPolicyMiddleware",
-{%- if cookiecutter.use_drf == "y" %}
+{%- if cookiecutter.use_drf is yes %}
     # Before anything that can answer a request (CommonMiddleware), so those
     # answers carry the cross-origin headers too.
     "corsheaders.middleware.CorsMiddleware",
@@ -273,7 +273,7 @@ SECURE_CSP = {
     # Anything not named below (objects, frames, media, ...) is refused.
     "default-src": [CSP.NONE],
     "script-src": [CSP.SELF, CSP.NONCE],
-{%- if cookiecutter.use_drf == "y" %}
+{%- if cookiecutter.use_drf is yes %}
     "style-src": [
         CSP.SELF,
         CSP.NONCE,
@@ -292,7 +292,7 @@ SECURE_CSP = {
 {%- endif %}
     "font-src": [CSP.SELF],
     "connect-src": [CSP.SELF],
-{%- if cookiecutter.use_drf == "y" %}
+{%- if cookiecutter.use_drf is yes %}
     # ReDoc builds its search index in a Worker made from a blob: URL.
     "worker-src": ["blob:"],
 {%- endif %}
@@ -304,12 +304,20 @@ SECURE_CSP = {
 
 
 # Logging: everything to the console, where runserver, gunicorn and
-# docker compose logs all pick it up.
+# docker compose logs all pick it up, each line once.
 # https://docs.djangoproject.com/en/6.1/topics/logging/
 
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
+    "filters": {
+        # Compose, Kubernetes and load balancers ask for /health/ every few
+        # seconds: runserver would log each time, burying the requests people make.
+        "no_health_checks": {
+            "()": "django.utils.log.CallbackFilter",
+            "callback": lambda record: "/health/" not in record.getMessage(),
+        },
+    },
     "formatters": {
         "plain": {"format": "{asctime} {levelname} {name}: {message}", "style": "{"},
     },
@@ -317,10 +325,16 @@ LOGGING = {
         "console": {"class": "logging.StreamHandler", "formatter": "plain"},
     },
     "root": {"handlers": ["console"], "level": env.str("DJANGO_LOG_LEVEL", default="INFO")},
+    "loggers": {
+        # Django's loggers print through the console handler above, not also
+        # through their own (Django's default set-up), which would print each line twice.
+        "django": {"handlers": [], "level": "INFO"},
+        "django.server": {"handlers": [], "filters": ["no_health_checks"]},
+    },
 }
-{%- if cookiecutter.use_drf == "y" %}
+{%- if cookiecutter.use_drf is yes %}
 {% include "settings/api.py" %}
 {%- endif %}
-{%- if cookiecutter.use_celery == "y" %}
+{%- if cookiecutter.background_tasks == "celery" %}
 {% include "settings/celery.py" %}
 {%- endif %}

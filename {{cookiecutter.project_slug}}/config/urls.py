@@ -1,26 +1,26 @@
-"""The site's URLs: pages, admin{% if cookiecutter.use_drf == "y" %}, the API{% endif %} and the health check.
+"""The site's URLs: pages, admin{% if cookiecutter.use_drf is yes %}, the API{% endif %} and the health check.
 
 https://docs.djangoproject.com/en/6.1/topics/http/urls/
 """
 
 from django.contrib import admin
-from django.urls import {% if cookiecutter.use_drf == "y" or cookiecutter.example_app == "y" %}include, {% endif %}path
+from django.urls import {% if cookiecutter.use_drf is yes or cookiecutter.example_app is yes %}include, {% endif %}path
 from django.views.generic import TemplateView
 
 from config.views import health
 
 urlpatterns = [
     path("", TemplateView.as_view(template_name="home.html"), name="home"),
-{%- if cookiecutter.example_app == "y" %}
+{%- if cookiecutter.example_app is yes %}
     path("books/", include("library.urls")),
 {%- endif %}
-{%- if cookiecutter.use_drf == "y" %}
+{%- if cookiecutter.use_drf is yes %}
     path("api/", include("api.urls")),
 {%- endif %}
     path("admin/", admin.site.urls),
     path("health/", health, name="health"),
 ]
-{%- if cookiecutter.use_drf == "y" %}
+{%- if cookiecutter.use_drf is yes %}
 
 # URLs that match nothing answer JSON under /api/ (when DEBUG is off).
 handler404 = "api.views.page_not_found"

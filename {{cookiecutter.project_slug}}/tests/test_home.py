@@ -8,7 +8,7 @@ def test_home_page_links_to_each_part_of_the_site(client):
     response = client.get(reverse("home"))
 
     assert response.status_code == 200
-    for name in [{% if cookiecutter.example_app == "y" %}"library:book-list", {% endif %}{% if cookiecutter.use_drf == "y" %}"api-root", "api-docs", {% endif %}"admin:index"]:
+    for name in [{% if cookiecutter.example_app is yes %}"library:book-list", {% endif %}{% if cookiecutter.use_drf is yes %}"api-root", "api-docs", {% endif %}"admin:index"]:
         assert f'href="{reverse(name)}"' in response.text
 
 

@@ -9,10 +9,10 @@ def test_api_root_links_to_each_endpoint(api_client):
 
     assert response.status_code == 200
     expected = {
-{%- if cookiecutter.example_app == "y" %}
+{%- if cookiecutter.example_app is yes %}
         "books",
 {%- endif %}
-{%- if cookiecutter.example_app == "y" and cookiecutter.use_celery == "y" %}
+{%- if cookiecutter.example_app is yes and cookiecutter.background_tasks == "celery" %}
         "books_import",
 {%- endif %}
         "me",

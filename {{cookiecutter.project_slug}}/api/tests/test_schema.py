@@ -17,7 +17,7 @@ def test_schema_is_openapi_3(api_client):
     schema = response.json()
     assert schema["openapi"].startswith("3.")
     assert "/api/users/me/" in schema["paths"]
-{%- if cookiecutter.example_app == "y" %}
+{%- if cookiecutter.example_app is yes %}
     assert "/api/books/" in schema["paths"]
 {%- endif %}
 
@@ -38,7 +38,7 @@ def test_schema_documents_the_errors_each_operation_can_give(api_client):
     assert errors["/api/users/me/", "patch"] >= {"400", str(NOT_AUTHENTICATED), "403", "413", "415", "429"}
     assert errors["/api/users/me/", "get"] >= {str(NOT_AUTHENTICATED), "429"}
     assert errors["/api/", "get"] >= {"429", "500"}
-{%- if cookiecutter.example_app == "y" %}
+{%- if cookiecutter.example_app is yes %}
     assert errors["/api/books/", "get"] >= {"400", "404", "429"}
     assert errors["/api/books/{id}/", "delete"] >= {"403", "404"}
 {%- endif %}
