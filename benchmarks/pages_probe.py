@@ -31,7 +31,6 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, NamedTuple
 
-from api.books import BookViewSet
 from django.conf import settings
 from django.db import connection, transaction
 from django.http import HttpResponse
@@ -40,6 +39,7 @@ from django.test.utils import override_settings
 from django.urls import path
 from rest_framework.pagination import Cursor, CursorPagination
 
+from api.books import BookViewSet
 from config.urls import urlpatterns as project_urlpatterns
 from library.models import Book
 from library.views import BookListView

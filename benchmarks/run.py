@@ -101,9 +101,9 @@ def main() -> int:
         "within_targets": all(figures[name] <= limit for name, limit in TARGETS.items() if name in figures),
         **{name: value for name, value in suite.items() if name != "suite_s"},
     }
-    # benchmarks/served.py's section stays as it last wrote it.
-    if RESULTS.exists() and "served" in (previous := json.loads(RESULTS.read_text())):
-        results["served"] = previous["served"]
+    # The sections of benchmarks/served.py and benchmarks/pages.py stay as they last wrote them.
+    previous = json.loads(RESULTS.read_text()) if RESULTS.exists() else {}
+    results.update({name: previous[name] for name in ("served", "pages") if name in previous})
     RESULTS.write_text(json.dumps(results, indent=2) + "\n")
     print(json.dumps(results, indent=2))
     return 0
