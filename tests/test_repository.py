@@ -41,7 +41,7 @@ def test_audit_job_finds_no_known_vulnerability_in_what_projects_get(tmp_path):
 
 def test_ci_runs_the_test_command_the_readme_gives():
     readme = (TEMPLATE_DIR / "README.md").read_text()
-    section = readme.split("## Run the tests", 1)[1]
+    section = readme.split("## The template's own tests", 1)[1]
     command = re.search(r"```bash\n(.+?)\n```", section, re.DOTALL).group(1).strip()
 
     ci_lines = [line.strip() for line in (TEMPLATE_DIR / ".ci" / "run").read_text().splitlines()]

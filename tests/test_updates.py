@@ -1,13 +1,16 @@
 """The template README's class presets and update path, followed as written."""
 
+import os
 import re
 import subprocess
+import sys
 from pathlib import Path
 
 import pytest
 import yaml
 
 from tests.helpers import TEMPLATE_DIR, commit_everything, git, run, tool
+from tests.options import COOKIECUTTER_JSON
 
 README = (TEMPLATE_DIR / "README.md").read_text()
 
@@ -36,6 +39,9 @@ def test_class_preset_from_the_readme_fixes_the_answers(tmp_path):
     assert (project / "api" / "tests" / "test_auth_session.py").is_file()
     assert not (project / "LICENSE").exists()
     assert answers["author_name"] in (project / "pyproject.toml").read_text()
+    assert not (project / "deploy").exists()
+    assert not (project / ".github" / "dependabot.yml").exists()
+    assert "pip-audit, reporting only" in (project / ".github" / "workflows" / "ci.yml").read_text()
 
 
 @pytest.fixture
@@ -53,27 +59,31 @@ def template_repository(tmp_path) -> Path:
     return repository
 
 
-def cruft(*args: str, cwd: Path) -> subprocess.CompletedProcess[str]:
-    return subprocess.run([tool("cruft"), *args], cwd=cwd, capture_output=True, text=True, check=False)
+def readme_commands(section: str) -> dict[str, str]:
+    """The section's bash block as the shell runs it: the `cruft` function, then each command by its name."""
+    lines = [line.split("  #")[0].strip() for line in readme_block(section, "bash").splitlines()]
+    definition = next(line for line in lines if line.startswith("cruft()"))
+    commands = [line for line in lines if line.startswith("cruft ")]
+    return {line.split()[1]: f"{definition}\n{line}" for line in commands}
 
 
-def test_cruft_update_brings_template_changes_and_keeps_the_users(template_repository, tmp_path):
-    # Generated as the README says, then committed by its owner.
-    create = readme_block("Keep your project up to date", "bash").splitlines()[0]
-    assert "cruft create --skip .env" in create
-    run(
-        [
-            tool("cruft"),
-            "create",
-            "--no-input",
-            "--skip",
-            ".env",
-            "--output-dir",
-            str(tmp_path),
-            str(template_repository),
-        ],
-        tmp_path,
+def shell(script: str, cwd: Path, stdin: str = "") -> subprocess.CompletedProcess[str]:
+    """bash, as the user's, with uv's uvx on PATH; the README's URL is this checkout's template repository."""
+    env = {**os.environ, "PATH": f"{Path(sys.executable).parent}{os.pathsep}{os.environ['PATH']}"}
+    return subprocess.run(
+        ["bash", "-c", script], cwd=cwd, env=env, input=stdin, capture_output=True, text=True, check=False, timeout=600
     )
+
+
+def test_cruft_commands_of_the_readme_bring_template_changes_and_keep_the_users(template_repository, tmp_path):
+    commands = readme_commands("Keep your project up to date")
+    assert "--skip .env" in commands["create"]
+
+    # Generated as the README says (from this checkout, not GitHub), every question answered
+    # with Enter, then committed by its owner.
+    create = commands["create"].replace("https://github.com/OWNER/REPO", str(template_repository))
+    created = shell(create, tmp_path, stdin="\n" * len(COOKIECUTTER_JSON))
+    assert created.returncode == 0, created.stdout + created.stderr
     project = tmp_path / "library_project"
     commit_everything(project, "New project")
     secrets_before = (project / ".env").read_text()
@@ -87,8 +97,9 @@ def test_cruft_update_brings_template_changes_and_keeps_the_users(template_repos
     (template_repository / "{{cookiecutter.project_slug}}" / "CHANGES.md").write_text("# Changes\n")
     commit_everything(template_repository, "Template change")
 
-    assert cruft("check", cwd=project).returncode == 1, "cruft check sees the project is behind"
-    update = cruft("update", "--skip-apply-ask", cwd=project)
+    assert shell(commands["check"], project).returncode == 1, "cruft check sees the project is behind"
+    # cruft asks "Apply diff and update?"; the owner answers y.
+    update = shell(commands["update"], project, stdin="y\n")
 
     assert update.returncode == 0, update.stdout + update.stderr
     assert (project / ".editorconfig").read_text().endswith("[*.toml]\nindent_size = 4\n")
@@ -96,4 +107,4 @@ def test_cruft_update_brings_template_changes_and_keeps_the_users(template_repos
     assert readme.read_text().endswith("Team notes: we meet on Tuesdays.\n")
     assert (project / ".env").read_text() == secrets_before
     assert sorted(str(path) for pattern in ("*.rej", "*.orig") for path in project.rglob(pattern)) == []
-    assert cruft("check", cwd=project).returncode == 0
+    assert shell(commands["check"], project).returncode == 0
