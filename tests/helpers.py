@@ -26,15 +26,30 @@ from types import ModuleType
 import pytest
 
 from tests.options import TEMPLATE_DIR, Combo, combo_id
+from tools import services
 from tools.docker_engine import Engine, compose_binary, ensure_image, file_lock
 
 # The documented rate-limit settings, raised out of the way of load and fuzzing:
 # no request is refused, while the counting itself still happens.
 NO_RATE_LIMITS = {"API_THROTTLE_ANON": "1000000000/minute", "API_THROTTLE_USER": "1000000000/minute"}
 
-# The PostgreSQL server the baked projects' tests run against; each bake gets
-# its own database name, so parallel bakes never share data.
+# The PostgreSQL server the baked projects' tests run against (each bake gets
+# its own database name, so parallel bakes never share data), and the Redis
+# the Celery tests use. Reach them through postgres_server() and redis_server().
 POSTGRES_URL = os.environ.get("TEMPLATE_TEST_POSTGRES_URL", "postgres://postgres@127.0.0.1:5432")
+REDIS_URL = os.environ.get("TEMPLATE_TEST_REDIS_URL", "redis://127.0.0.1:6379")
+
+
+def postgres_server() -> str:
+    """POSTGRES_URL, its server answering: the machine's, or one started here (tools/services.py)."""
+    services.ensure_postgres(POSTGRES_URL)
+    return POSTGRES_URL
+
+
+def redis_server() -> str:
+    """REDIS_URL, its server answering: the machine's, or one started here (tools/services.py)."""
+    services.ensure_redis(REDIS_URL)
+    return REDIS_URL
 
 
 def find_python(version: str) -> str:
@@ -333,7 +348,7 @@ def postgres(venv: Path, url: str, statement: str) -> None:
 def postgres_database(venv: Path) -> Iterator[str]:
     """A new, empty PostgreSQL database (its URL), dropped afterwards."""
     name = f"served_{secrets.token_hex(4)}"
-    url = f"{POSTGRES_URL}/{name}"
+    url = f"{postgres_server()}/{name}"
     postgres(venv, url, f"CREATE DATABASE {name}")
     try:
         yield url

@@ -1,13 +1,12 @@
 """Background tasks for real: a Redis broker, a Celery worker, the API that queues work.
 
 A bake with Celery (`background_tasks=celery`) is served by gunicorn in production mode on
-PostgreSQL, with CELERY_BROKER_URL pointing at the Redis on 127.0.0.1:6379.
+PostgreSQL, with CELERY_BROKER_URL pointing at the tests' Redis (tests/helpers.py).
 A books import queued through the API waits while no worker runs, and
 appears through the API once one does.
 """
 
 import json
-import os
 import secrets
 import subprocess
 import time
@@ -22,6 +21,7 @@ from tests.helpers import (
     manage,
     postgres_database,
     production_env,
+    redis_server,
     run,
     serving,
     sync_environment,
@@ -31,7 +31,6 @@ from tests.helpers import (
 from tests.options import defaults
 
 COMBO = {**defaults(), "background_tasks": "celery"}
-REDIS = os.environ.get("TEMPLATE_TEST_REDIS_URL", "redis://127.0.0.1:6379")
 PASSWORD = secrets.token_urlsafe(16)
 BOOKS = [
     {"title": f"Imported {n}", "author": "Background Worker", "isbn": f"97800000{n:05d}", "published_on": "2001-02-03"}
@@ -50,7 +49,7 @@ def stack(baked, envs_dir) -> Iterator[dict]:
 
 def serve(project: Path, venv: Path, database: str) -> Iterator[dict]:
     # A Redis database of its own, emptied first, so nothing queued elsewhere runs here.
-    broker = f"{REDIS}/{11 + secrets.randbelow(4)}"
+    broker = f"{redis_server()}/{11 + secrets.randbelow(4)}"
     run([str(venv / "bin" / "python"), "-c", f"import redis; redis.Redis.from_url({broker!r}).flushdb()"], project)
     port = free_port()
     base = f"http://127.0.0.1:{port}"

@@ -15,7 +15,7 @@ from pathlib import Path
 import pytest
 
 from tests.github_actions import checkout, ci_environment, project_workflow, run_job, step_names, template_workflow
-from tests.helpers import POSTGRES_URL, combo_params, production_env, project_env, run, sync_environment
+from tests.helpers import combo_params, postgres_server, production_env, project_env, run, sync_environment
 from tests.options import Combo, combo_id, pairwise_combinations
 
 pytestmark = pytest.mark.parametrize("combo", combo_params(pairwise_combinations()))
@@ -57,7 +57,7 @@ def test_ci_test_job_step_passes_on_postgresql(ci_checkout, combo: Combo, step):
         "test",
         ci_checkout,
         ci_environment(),
-        {"DATABASE_URL": f"{POSTGRES_URL}/{database}"},
+        {"DATABASE_URL": f"{postgres_server()}/{database}"},
         only=step,
     )
 
