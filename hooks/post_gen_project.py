@@ -26,7 +26,7 @@ SECRET_KEY_LENGTH = 64
 # the answers not given are removed (with everything below them).
 PATHS_BY_ANSWER: dict[tuple[str, str], list[str]] = {
     ("use_drf", "y"): ["api", "templates/api", "templates/rest_framework"],
-    ("api_auth", "token"): ["api/tests/test_auth_token.py"],
+    ("api_auth", "token"): ["api/auth.py", "api/tests/test_auth_token.py"],
     ("api_auth", "session"): ["api/tests/test_auth_session.py"],
     ("api_auth", "jwt"): ["api/tests/test_auth_jwt.py"],
     ("example_app", "y"): [

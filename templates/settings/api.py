@@ -59,6 +59,9 @@ DRF_STANDARDIZED_ERRORS = {
     # drf-standardized-errors' own, and 413 for a body over the size limit.
     "ALLOWED_ERROR_STATUS_CODES": ["400", "401", "403", "404", "405", "406", "413", "415", "429", "500"],
     "ERROR_SCHEMAS": {
+{%- if cookiecutter.api_auth == "jwt" %}
+        "401": "api.exceptions.ErrorResponse401Serializer",
+{%- endif %}
         "403": "api.exceptions.ErrorResponse403Serializer",
         "413": "api.exceptions.ErrorResponse413Serializer",
     },
@@ -96,7 +99,10 @@ SPECTACULAR_SETTINGS = {
             "ErrorCode500Enum",
         ]
     },
-    "POSTPROCESSING_HOOKS": ["drf_standardized_errors.openapi_hooks.postprocess_schema_enums"],
+    "POSTPROCESSING_HOOKS": [
+        "drf_standardized_errors.openapi_hooks.postprocess_schema_enums",
+        "api.schema.empty_query_values_allowed",
+    ],
 }
 
 # Cross-origin requests (CORS): a front end served from another origin, such

@@ -10,7 +10,7 @@ https://drf-standardized-errors.readthedocs.io/en/latest/customization.html
 from django.conf import settings
 from django.core.exceptions import RequestDataTooBig
 from drf_standardized_errors import handler
-from drf_standardized_errors.openapi_serializers import ClientErrorEnum, ErrorCode403Enum
+from drf_standardized_errors.openapi_serializers import {% if cookiecutter.api_auth == "jwt" %}ClientErrorEnum, ErrorCode401Enum, ErrorCode403Enum{% else %}ClientErrorEnum, ErrorCode403Enum{% endif %}
 from rest_framework import exceptions, serializers, status
 
 
@@ -50,3 +50,25 @@ class Error403Serializer(serializers.Serializer[None]):
 class ErrorResponse403Serializer(serializers.Serializer[None]):
     type = serializers.ChoiceField(choices=ClientErrorEnum.choices)
     errors = Error403Serializer(many=True)  # type: ignore[assignment]  # a field, not Serializer.errors
+
+{%- if cookiecutter.api_auth == "jwt" %}
+
+
+class Error401Serializer(serializers.Serializer[None]):
+    # simplejwt's codes too: a wrong password, and a token that is expired or invalid.
+    code = serializers.ChoiceField(
+        choices=[
+            *ErrorCode401Enum.choices,
+            ("no_active_account", "No Active Account"),
+            ("token_not_valid", "Token Not Valid"),
+        ]
+    )
+    detail = serializers.CharField()
+    attr = serializers.CharField(allow_null=True)
+
+
+# The body of a 401, in the schema.
+class ErrorResponse401Serializer(serializers.Serializer[None]):
+    type = serializers.ChoiceField(choices=ClientErrorEnum.choices)
+    errors = Error401Serializer(many=True)  # type: ignore[assignment]  # a field, not Serializer.errors
+{%- endif %}

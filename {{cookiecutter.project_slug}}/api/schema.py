@@ -4,13 +4,19 @@ That schema documents the errors each operation can give, with their codes.
 It is told of two more here: a body over Django's size limit (413, see
 api/exceptions.py), and the 403 of a session login, which refuses an unsafe
 request without its CSRF token and, where no scheme can be named in a
-challenge, a missing login.
+challenge, a missing login{% if cookiecutter.api_auth == "jwt" %}; and the 401 of the JWT views, which check
+credentials themselves{% endif %}. A postprocessing hook says that a query
+parameter may be empty (`?search=`), which DRF and django-filter read as no
+value at all.
 """
 
 from typing import Any
 
 from drf_standardized_errors import openapi
 from rest_framework import authentication, permissions
+{%- if cookiecutter.api_auth == "jwt" %}
+from rest_framework_simplejwt.views import TokenViewBase
+{%- endif %}
 
 BODY_METHODS = ("PUT", "PATCH", "POST")
 
@@ -32,3 +38,19 @@ class AutoSchema(openapi.AutoSchema):
             or (session and self.method not in permissions.SAFE_METHODS)
             or (login_required and not challenge)
         )
+{%- if cookiecutter.api_auth == "jwt" %}
+
+    def _should_add_http401_error_response(self) -> bool:
+        # The JWT views check a password or a token themselves, and refuse a wrong one with a 401.
+        return bool(super()._should_add_http401_error_response()) or isinstance(self.view, TokenViewBase)
+{%- endif %}
+
+
+def empty_query_values_allowed(result: dict[str, Any], **kwargs: Any) -> dict[str, Any]:
+    """Mark every query parameter `allowEmptyValue`: an empty one filters by nothing (a drf-spectacular hook)."""
+    for operations in result["paths"].values():
+        for operation in operations.values():
+            for parameter in operation.get("parameters", []):
+                if parameter["in"] == "query":
+                    parameter["allowEmptyValue"] = True
+    return result

@@ -311,7 +311,7 @@ LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
     "filters": {
-        # Compose, Kubernetes and load balancers ask for /health/ every few
+        # Container health checks and load balancers ask for /health/ every few
         # seconds: runserver would log each time, burying the requests people make.
         "no_health_checks": {
             "()": "django.utils.log.CallbackFilter",

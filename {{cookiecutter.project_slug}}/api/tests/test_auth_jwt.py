@@ -53,3 +53,12 @@ def test_browser_session_login_still_works(api_client, user):
     assert api_client.login(username=user.username, password=PASSWORD)
 
     assert api_client.get(reverse("api-me")).status_code == 200
+
+
+@pytest.mark.parametrize("url_name", ["api-jwt-obtain", "api-jwt-refresh"])
+def test_the_schema_documents_the_401_of_wrong_credentials(api_client, url_name):
+    paths = api_client.get(reverse("api-schema"), {"format": "json"}).json()["paths"]
+    codes = api_client.get(reverse("api-schema"), {"format": "json"}).json()["components"]["schemas"]
+
+    assert "401" in paths[reverse(url_name)]["post"]["responses"]
+    assert {"no_active_account", "token_not_valid"} <= set(codes["Error401CodeEnum"]["enum"])

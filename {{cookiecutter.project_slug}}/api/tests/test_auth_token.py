@@ -71,3 +71,13 @@ def test_a_stale_authorization_header_does_not_stop_a_login(api_client, user):
     response = api_client.post(reverse("api-token"), {"username": user.username, "password": PASSWORD})
 
     assert response.status_code == 200
+
+
+def test_wrong_credentials_answer_with_a_code_the_schema_documents(api_client, user):
+    response = api_client.post(reverse("api-token"), {"username": user.username, "password": "wrong"})
+    schemas = api_client.get(reverse("api-schema"), {"format": "json"}).json()["components"]["schemas"]
+
+    (error,) = response.json()["errors"]
+    documented = schemas["AuthTokenCreateNonFieldErrorsErrorComponent"]["properties"]["code"]["enum"]
+    assert (error["attr"], error["code"]) == ("non_field_errors", "authorization")
+    assert "authorization" in documented

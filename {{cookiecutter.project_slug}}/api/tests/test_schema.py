@@ -58,6 +58,21 @@ def test_error_bodies_are_documented_with_their_codes(api_client):
     assert "description" not in schemas["ErrorResponse403"], "no docstring of this project's code shows in the schema"
 
 
+def test_query_parameters_may_be_empty(api_client):
+    """An empty value (`?search=`) filters by nothing, as DRF and django-filter read it."""
+    paths = api_client.get(reverse("api-schema"), {"format": "json"}).json()["paths"]
+    parameters = [
+        parameter
+        for operations in paths.values()
+        for operation in operations.values()
+        for parameter in operation.get("parameters", [])
+        if parameter["in"] == "query"
+    ]
+
+    assert parameters
+    assert all(parameter["allowEmptyValue"] for parameter in parameters)
+
+
 def test_schema_generates_without_warnings(tmp_path):
     # --fail-on-warn turns any endpoint drf-spectacular cannot describe into an error.
     call_command("spectacular", "--validate", "--fail-on-warn", "--file", str(tmp_path / "schema.yaml"))
