@@ -22,8 +22,9 @@ from pathlib import Path
 SECRET_ALPHABET = string.ascii_letters + string.digits
 SECRET_KEY_LENGTH = 64
 
-# The files and folders each answer brings: (option, value) -> paths. Those of
-# the answers not given are removed (with everything below them).
+# The files and folders each answer brings: (option, value) -> paths. A path
+# stays when, for each option that lists it, one of the values listing it was
+# chosen; the others are removed (with everything below them).
 PATHS_BY_ANSWER: dict[tuple[str, str], list[str]] = {
     ("use_drf", "y"): ["api", "templates/api", "templates/rest_framework"],
     ("api_auth", "token"): ["api/auth.py", "api/tests/test_auth_token.py"],
@@ -36,10 +37,24 @@ PATHS_BY_ANSWER: dict[tuple[str, str], list[str]] = {
         "api/imports.py",
         "api/tests/test_imports.py",
     ],
+    ("background_tasks", "database"): [
+        "config/tasks.py",
+        "config/worker.py",
+        "tests/test_worker.py",
+        "library/tasks.py",
+        "library/tests/test_tasks.py",
+        "library/management/commands/import_books.py",
+        "library/tests/test_import_command.py",
+        "api/imports.py",
+        "api/tests/test_imports.py",
+        "deploy/kubernetes/base/worker.yaml",
+    ],
     ("background_tasks", "celery"): [
         "config/celery.py",
         "library/tasks.py",
         "library/tests/test_tasks.py",
+        "library/management/commands/import_books.py",
+        "library/tests/test_import_command.py",
         "api/imports.py",
         "api/tests/test_imports.py",
         "deploy/kubernetes/base/worker.yaml",
@@ -52,11 +67,14 @@ PATHS_BY_ANSWER: dict[tuple[str, str], list[str]] = {
 
 def unchosen_paths(context: dict[str, str]) -> list[str]:
     """Paths (files or folders) that belong to answers not given."""
+    bringing: dict[str, dict[str, set[str]]] = {}  # path -> option -> the values that bring it
+    for (option, value), option_paths in PATHS_BY_ANSWER.items():
+        for path in option_paths:
+            bringing.setdefault(path, {}).setdefault(option, set()).add(value)
     paths = [
         path
-        for (option, value), option_paths in PATHS_BY_ANSWER.items()
-        if context[option] != value
-        for path in option_paths
+        for path, options in bringing.items()
+        if any(context[option] not in values for option, values in options.items())
     ]
     if context["license"] == "none":
         paths.append("LICENSE")

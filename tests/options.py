@@ -93,8 +93,8 @@ OPTIONS: list[Option] = [
     Option(
         "background_tasks",
         label="tasks-",
-        traces={"celery": r"celery|redis"},
-        services={"celery": ("redis", "worker")},
+        traces={"database": r"django_tasks|db_worker|prune_db_task_results", "celery": r"celery|redis"},
+        services={"database": ("worker",), "celery": ("redis", "worker")},
     ),
     Option(
         "use_kubernetes",

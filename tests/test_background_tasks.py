@@ -1,11 +1,15 @@
-"""Background tasks for real: a Redis broker, a Celery worker, the API that queues work.
+"""Background tasks for real: a worker, the API that queues work, and the worker's health check.
 
-A bake with Celery (`background_tasks=celery`) is served by gunicorn in production mode on
-PostgreSQL, with CELERY_BROKER_URL pointing at the tests' Redis (tests/helpers.py).
-A books import queued through the API waits while no worker runs, and
-appears through the API once one does.
+Each engine a bake can choose is served by gunicorn in production mode:
+Django's tasks on the database (django-tasks-db), on SQLite and on
+PostgreSQL, and Celery on PostgreSQL with the tests' Redis as its broker
+(tests/helpers.py). A books import queued through the API waits while no
+worker runs, and appears through the API once the README's worker command
+runs. The database engine's health check (`python -m config.worker`) fails
+while no worker runs and passes once one does.
 """
 
+import contextlib
 import json
 import secrets
 import subprocess
@@ -30,40 +34,49 @@ from tests.helpers import (
 )
 from tests.options import defaults
 
-COMBO = {**defaults(), "background_tasks": "celery"}
+# engine, database: each run of the tests below.
+RUNS = [("database", "sqlite"), ("database", "postgresql"), ("celery", "postgresql")]
 PASSWORD = secrets.token_urlsafe(16)
 BOOKS = [
     {"title": f"Imported {n}", "author": "Background Worker", "isbn": f"97800000{n:05d}", "published_on": "2001-02-03"}
     for n in range(3)
 ]
+# The worker each engine's README names, one task at a time.
+WORKERS = {
+    "database": ["python", "manage.py", "db_worker", "--no-reload"],
+    "celery": ["celery", "--app", "config", "worker", "--loglevel", "INFO", "--concurrency", "1"],
+}
 
 
-@pytest.fixture(scope="module")
-def stack(baked, envs_dir) -> Iterator[dict]:
-    """The served bake, its environment and an API token; the worker is not started."""
-    project = baked("tasks", COMBO)
-    venv = sync_environment(project, COMBO["python_version"], envs_dir)
-    with postgres_database(venv) as database:
-        yield from serve(project, venv, database)
+@pytest.fixture(scope="module", params=RUNS, ids=[f"{engine}-{database}" for engine, database in RUNS])
+def stack(request, baked, envs_dir, tmp_path_factory) -> Iterator[dict]:
+    """A served bake of this engine on this database, its environment and an API token; no worker runs."""
+    engine, database = request.param
+    combo = {**defaults(), "background_tasks": engine}
+    project = baked(f"tasks-{engine}", combo)
+    venv = sync_environment(project, combo["python_version"], envs_dir)
+    with contextlib.ExitStack() as stack:
+        if database == "sqlite":
+            url = f"sqlite:///{tmp_path_factory.mktemp('tasks') / 'db.sqlite3'}"
+        else:
+            url = stack.enter_context(postgres_database(venv))
+        yield from serve(engine, project, venv, url)
 
 
-def serve(project: Path, venv: Path, database: str) -> Iterator[dict]:
-    # A Redis database of its own, emptied first, so nothing queued elsewhere runs here.
-    broker = f"{redis_server()}/{11 + secrets.randbelow(4)}"
-    run([str(venv / "bin" / "python"), "-c", f"import redis; redis.Redis.from_url({broker!r}).flushdb()"], project)
-    port = free_port()
-    base = f"http://127.0.0.1:{port}"
-    env = production_env(
-        venv,
-        DJANGO_ALLOWED_HOSTS="127.0.0.1",
-        DJANGO_SECURE_SSL_REDIRECT="false",
-        DATABASE_URL=database,
-        CELERY_BROKER_URL=broker,
-    )
+def serve(engine: str, project: Path, venv: Path, database: str) -> Iterator[dict]:
+    values = {"DJANGO_ALLOWED_HOSTS": "127.0.0.1", "DJANGO_SECURE_SSL_REDIRECT": "false", "DATABASE_URL": database}
+    if engine == "celery":
+        # A Redis database of its own, emptied first, so nothing queued elsewhere runs here.
+        values["CELERY_BROKER_URL"] = broker = f"{redis_server()}/{11 + secrets.randbelow(4)}"
+        flush = f"import redis; redis.Redis.from_url({broker!r}).flushdb()"
+        run([str(venv / "bin" / "python"), "-c", flush], project)
+    env = production_env(venv, **values)
     manage(venv, project, env, "migrate", "--noinput")
     token = user_with_token(venv, project, env, "alice", PASSWORD)
+    port = free_port()
+    base = f"http://127.0.0.1:{port}"
     with serving([str(venv / "bin" / "gunicorn"), "config.wsgi", "--bind", f"127.0.0.1:{port}"], project, env, base):
-        yield {"project": project, "venv": venv, "env": env, "base": base, "token": token}
+        yield {"engine": engine, "project": project, "venv": venv, "env": env, "base": base, "token": token}
 
 
 def imported_titles(base: str) -> list[str]:
@@ -72,36 +85,75 @@ def imported_titles(base: str) -> list[str]:
     return [book["title"] for book in json.loads(body)["results"]]
 
 
+@contextlib.contextmanager
+def worker(stack: dict, log: Path) -> Iterator[subprocess.Popen]:
+    """The README's worker command, with the served site's settings, until the block ends."""
+    program, *arguments = WORKERS[stack["engine"]]
+    command = [str(stack["venv"] / "bin" / program), *arguments]
+    with log.open("w") as output:
+        process = subprocess.Popen(command, cwd=stack["project"], env=stack["env"], stdout=output, stderr=output)
+    try:
+        yield process
+    finally:
+        process.terminate()
+        process.wait(timeout=30)
+
+
 def test_queued_import_waits_for_a_worker_and_the_worker_adds_it(stack, tmp_path):
     headers = {"Authorization": f"Token {stack['token']}"}
     status, body = fetch(f"{stack['base']}/api/books/import/", headers=headers, json_body=BOOKS)
     assert (status, json.loads(body)) == (202, {"queued": 3})
 
-    # No worker yet: the task waits in Redis (it did not run in the request).
+    # No worker yet: the task waits in its queue (it did not run in the request).
     time.sleep(1)
     assert imported_titles(stack["base"]) == []
 
     log = tmp_path / "worker.log"
-    worker = start_worker(stack, log)
-    try:
+    with worker(stack, log):
         wait_until(
             lambda: imported_titles(stack["base"]) == [book["title"] for book in BOOKS],
             timeout=60,
             failure=lambda: log.read_text()[-3000:],
         )
-    finally:
-        worker.terminate()
-        worker.wait(timeout=30)
 
     status, body = fetch(f"{stack['base']}/api/books/?search=Imported+0")
     assert json.loads(body)["results"][0]["owner"] == "alice"
     assert json.loads(body)["results"][0]["published_on"] == "2001-02-03"
 
 
-def start_worker(stack: dict, log: Path) -> subprocess.Popen:
-    """The README's worker command, with the served site's settings."""
-    command = [str(stack["venv"] / "bin" / "celery"), "--app", "config", "worker", "--loglevel", "INFO"]
-    with log.open("w") as output:
-        return subprocess.Popen(
-            [*command, "--concurrency", "1"], cwd=stack["project"], env=stack["env"], stdout=output, stderr=output
-        )
+def health_check(stack: dict) -> subprocess.CompletedProcess[str]:
+    python = str(stack["venv"] / "bin" / "python")
+    return subprocess.run(
+        [python, "-m", "config.worker"], cwd=stack["project"], env=stack["env"], capture_output=True, text=True
+    )
+
+
+# The database engine's own health check (Celery's, `celery inspect ping`, runs in the container tests).
+DATABASE_RUNS = pytest.mark.parametrize(
+    "stack",
+    [run for run in RUNS if run[0] == "database"],
+    indirect=True,
+    ids=[f"{engine}-{database}" for engine, database in RUNS if engine == "database"],
+)
+
+
+@DATABASE_RUNS
+def test_worker_health_check_fails_while_no_worker_runs(stack):
+    result = health_check(stack)
+
+    assert result.returncode == 1
+    assert "No worker ran a ping" in result.stderr
+
+
+@DATABASE_RUNS
+def test_worker_health_check_passes_once_a_worker_runs(stack, tmp_path):
+    with worker(stack, tmp_path / "worker.log"):
+        result = health_check(stack)
+
+    assert result.returncode == 0, result.stderr
+    count = (
+        "from django_tasks_db.models import DBTaskResult; "
+        "print(DBTaskResult.objects.filter(task_path='config.tasks.ping').count())"
+    )
+    pings_left = manage(stack["venv"], stack["project"], stack["env"], "shell", "--no-imports", "-c", count)
+    assert pings_left.split()[-1] == "0", "the health check leaves no ping behind"

@@ -115,20 +115,30 @@ def test_compose_stack_builds_runs_and_passes(bake, engine, record_property, com
     stack = Stack(engine, project)
     try:
         check_development_stack(stack, record_property, combo)
-        check_production_stack(stack, record_property, project.name.replace("_", "-"))
+        check_production_stack(stack, record_property, project.name.replace("_", "-"), combo)
     finally:
         stack.teardown()
         remove_project_images(stack.env, project)
 
 
-def obtain_auth_header(stack: Stack, auth: str) -> dict[str, str]:
+def obtain_auth_header(stack: Stack, auth: str, headers: dict[str, str] | None = None) -> dict[str, str]:
+    """The API's credentials of the admin user, as the README asks for them (with these request headers)."""
+    credentials = {"username": "admin", "password": ADMIN_PASSWORD}
     if auth == "jwt":
-        status, body = fetch(f"{stack.url}/api/auth/jwt/", json_body={"username": "admin", "password": ADMIN_PASSWORD})
+        status, body = fetch(f"{stack.url}/api/auth/jwt/", headers=headers, json_body=credentials)
         assert status == 200, body
-        return {"Authorization": f"Bearer {json.loads(body)['access']}"}
-    status, body = fetch(f"{stack.url}/api/auth/token/", json_body={"username": "admin", "password": ADMIN_PASSWORD})
+        return {**(headers or {}), "Authorization": f"Bearer {json.loads(body)['access']}"}
+    status, body = fetch(f"{stack.url}/api/auth/token/", headers=headers, json_body=credentials)
     assert status == 200, body
-    return {"Authorization": f"Token {json.loads(body)['token']}"}
+    return {**(headers or {}), "Authorization": f"Token {json.loads(body)['token']}"}
+
+
+def create_admin(stack: Stack, production: bool = False) -> None:
+    stack.compose(
+        "exec", "-T", "-e", f"DJANGO_SUPERUSER_PASSWORD={ADMIN_PASSWORD}", "web",
+        "python", "manage.py", "createsuperuser", "--noinput", "--username", "admin", "--email", "admin@example.com",
+        production=production,
+    )  # fmt: skip
 
 
 def check_worker_imports_books(stack: Stack, headers: dict[str, str], prefix: str, first_isbn: int) -> None:
@@ -137,7 +147,10 @@ def check_worker_imports_books(stack: Stack, headers: dict[str, str], prefix: st
     status, body = fetch(f"{stack.url}/api/books/import/", headers=headers, json_body=books)
     assert status == 202, body
     wait_until(
-        lambda: json.loads(fetch(f"{stack.url}/api/books/?search={prefix}")[1])["count"] == len(books),
+        lambda: (
+            json.loads(fetch(f"{stack.url}/api/books/?search={prefix.replace(' ', '+')}", headers=headers)[1])["count"]
+            == len(books)
+        ),
         timeout=60,
         failure=lambda: (
             f"the worker did not add the imported books:\n{stack.compose('logs', '--no-color', 'worker')[-3000:]}"
@@ -158,17 +171,22 @@ def check_development_stack(stack: Stack, record_property, answers: dict[str, st
     )
 
     # An authenticated API round trip: create a book, then find it in the list.
-    stack.compose(
-        "exec", "-T", "-e", f"DJANGO_SUPERUSER_PASSWORD={ADMIN_PASSWORD}", "web",
-        "python", "manage.py", "createsuperuser", "--noinput", "--username", "admin", "--email", "admin@example.com",
-    )  # fmt: skip
+    create_admin(stack)
     headers = obtain_auth_header(stack, answers["api_auth"])
     book = {"title": "Dune", "author": "Frank Herbert", "isbn": "9780441013593"}
     status, body = fetch(f"{stack.url}/api/books/", headers=headers, json_body=book)
     assert status == 201, body
     assert json.loads(fetch(f"{stack.url}/api/books/")[1])["results"][0]["title"] == "Dune"
-    if answers["background_tasks"] == "celery":
+    if answers["background_tasks"] != "none":
         check_worker_imports_books(stack, headers, "Queued", 9781100000000)
+
+    # The logs a person reads: their own requests, not the health checks every 2 s,
+    # and not the database's (the tests below make it log errors on purpose).
+    web_log = stack.compose("logs", "--no-color", "web")
+    assert "/api/docs/" in web_log
+    assert "/health/" not in web_log
+    config = json.loads(stack.compose("config", "--format", "json"))
+    assert config["services"]["db"]["attach"] is False
 
     # The project's own tests, inside the container, against the compose PostgreSQL.
     output = stack.exec("python", "-m", "pytest", "-p", "no:cacheprovider")
@@ -196,7 +214,7 @@ def check_development_stack(stack: Stack, record_property, answers: dict[str, st
     stack.compose("down", "--timeout", "5")
 
 
-def check_production_stack(stack: Stack, record_property, slug: str) -> None:
+def check_production_stack(stack: Stack, record_property, slug: str, answers: Combo) -> None:
     stack.compose("build", production=True)
     record_property("production image MB", round(stack.image_size_mb(f"{slug}:production"), 1))
     record_property("seconds from up to healthy (production)", round(stack.up(production=True), 1))
@@ -219,6 +237,12 @@ def check_production_stack(stack: Stack, record_property, slug: str) -> None:
     assets = asset_urls(page)
     assert assets
     assert unserved(stack.url, assets, https) == []
+
+    # The production worker takes what the production site queues.
+    if answers["background_tasks"] != "none":
+        create_admin(stack, production=True)
+        headers = obtain_auth_header(stack, answers["api_auth"], https)
+        check_worker_imports_books(stack, headers, "Queued in production", 9781200000000)
 
 
 @pytest.mark.parametrize("combo", combo_params(container_combinations()))

@@ -250,11 +250,13 @@ def test_development_server_logs_each_line_once_and_no_health_checks(default_pro
     with serving(runserver, project, env, base, log):
         for _ in range(3):
             fetch(f"{base}/health/")
+        assert fetch(f"{base}/")[0] == 200
         assert fetch(f"{base}/no/such/page/")[0] == 404
         wait_until(lambda: "/no/such/page/" in log.read_text(), timeout=10)
 
     output = log.read_text()
     assert "/health/" not in output
     assert output.count("Not Found: /no/such/page/") == 1
+    assert output.count('"GET / HTTP/1.1" 200') == 1
     assert output.count('"GET /no/such/page/ HTTP/1.1" 404') == 1
     assert output.count("Watching for file changes") == 1

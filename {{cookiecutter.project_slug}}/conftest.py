@@ -1,7 +1,9 @@
 """Fixtures every test gets, wherever it lives, and the coverage floor's reach."""
 
 import pytest
-{%- if cookiecutter.background_tasks == "celery" %}
+{%- if cookiecutter.background_tasks == "database" %}
+from django.conf import settings
+{%- elif cookiecutter.background_tasks == "celery" %}
 
 from config import celery_app
 {%- endif %}
@@ -13,6 +15,16 @@ def pytest_configure(config: pytest.Config) -> None:
     # still reports coverage, but does not fail for the lines other tests cover.
     if config.args_source is pytest.Config.ArgsSource.ARGS or config.option.keyword or config.option.markexpr:
         config.pluginmanager.getplugin("_cov").options.cov_fail_under = 0  # pragma: no cover - partial runs
+{%- if cookiecutter.background_tasks == "database" %}
+    # Tasks run at once, inside the test that queues them: a worker elsewhere
+    # would not see the test database. (Set before any task is defined: Django
+    # keeps the backends it has made.) "database" is the real queue, for the
+    # tests of the worker's health check.
+    settings.TASKS = {
+        "default": {"BACKEND": "django.tasks.backends.immediate.ImmediateBackend"},
+        "database": {"BACKEND": "django_tasks_db.DatabaseBackend"},
+    }
+{%- endif %}
 
 
 @pytest.fixture(autouse=True)

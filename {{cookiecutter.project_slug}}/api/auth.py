@@ -2,7 +2,9 @@
 
 from drf_standardized_errors.openapi_validation_errors import extend_validation_errors
 from rest_framework.authtoken.views import ObtainAuthToken
-from rest_framework.settings import api_settings
+
+from api.parsers import JSONParser
+from api.throttling import AnonRateThrottle, UserRateThrottle
 
 
 # Wrong credentials fail AuthTokenSerializer.validate, whose code the schema cannot find by itself.
@@ -10,9 +12,10 @@ from rest_framework.settings import api_settings
 class TokenView(ObtainAuthToken):
     """Exchange a username and password for that user's API token."""
 
-    # DRF's view, with the API's parser (JSON only) and limits: DRF gives it none,
-    # which would leave password guessing unlimited. The credentials are in the
-    # body, so a stale Authorization header must not turn it into a 401.
-    parser_classes = api_settings.DEFAULT_PARSER_CLASSES
-    throttle_classes = api_settings.DEFAULT_THROTTLE_CLASSES
+    # DRF's view, with the API's parser (JSON only) and limits (settings.py): DRF
+    # gives it none, which would leave password guessing unlimited. The
+    # credentials are in the body, so a stale Authorization header must not turn
+    # it into a 401.
+    parser_classes = [JSONParser]
+    throttle_classes = [AnonRateThrottle, UserRateThrottle]
     authentication_classes = []

@@ -1,5 +1,8 @@
 """Importing many books at once: checked now, added in the background."""
 
+import json
+
+from django.core.serializers.json import DjangoJSONEncoder
 from drf_spectacular.utils import OpenApiResponse, extend_schema, inline_serializer
 from rest_framework import generics, permissions, serializers, status
 from rest_framework.request import Request
@@ -36,7 +39,7 @@ class BookImportView(generics.GenericAPIView[Book]):
     def post(self, request: Request) -> Response:
         serializer = self.get_serializer(data=request.data, many=True, min_length=1, max_length=MAX_BOOKS)
         serializer.is_valid(raise_exception=True)
-        # The checked fields only (Celery's JSON messages carry the dates as dates).
-        books = [dict(book) for book in serializer.validated_data]
-        import_books.delay(books, request.user.pk)
+        # The checked fields, as JSON (dates as YYYY-MM-DD): what a task's arguments must be.
+        books = json.loads(json.dumps(serializer.validated_data, cls=DjangoJSONEncoder))
+        import_books.{% if cookiecutter.background_tasks == "celery" %}delay{% else %}enqueue{% endif %}(books, request.user.pk)
         return Response({"queued": len(books)}, status=status.HTTP_202_ACCEPTED)

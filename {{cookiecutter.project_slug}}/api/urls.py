@@ -5,7 +5,7 @@ from drf_spectacular.views import SpectacularAPIView, SpectacularRedocView, Spec
 {% endif %}
 {% if cookiecutter.api_auth == "token" %}from api.auth import TokenView
 {% endif %}{% if cookiecutter.example_app is yes %}from api.books import BookViewSet
-{% endif %}{% if cookiecutter.example_app is yes and cookiecutter.background_tasks == "celery" %}from api.imports import BookImportView
+{% endif %}{% if cookiecutter.example_app is yes and cookiecutter.background_tasks != "none" %}from api.imports import BookImportView
 {% endif %}from api.users import MeView
 from api.views import api_root
 {%- if cookiecutter.example_app is yes %}
@@ -16,7 +16,7 @@ router.register("books", BookViewSet, basename="book")
 
 urlpatterns = [
     path("", api_root, name="api-root"),
-{%- if cookiecutter.example_app is yes and cookiecutter.background_tasks == "celery" %}
+{%- if cookiecutter.example_app is yes and cookiecutter.background_tasks != "none" %}
     # Before the router, whose books/<id>/ would otherwise take "import" for an id.
     path("books/import/", BookImportView.as_view(), name="book-import"),
 {%- endif %}

@@ -24,7 +24,7 @@ def api_root(request: Request) -> Response:
 {%- if cookiecutter.example_app is yes %}
             "books": link("book-list"),
 {%- endif %}
-{%- if cookiecutter.example_app is yes and cookiecutter.background_tasks == "celery" %}
+{%- if cookiecutter.example_app is yes and cookiecutter.background_tasks != "none" %}
             "books_import": link("book-import"),
 {%- endif %}
             "me": link("api-me"),

@@ -82,6 +82,10 @@ INSTALLED_APPS = [
     "drf_spectacular_sidecar",
     "drf_standardized_errors",
 {%- endif %}
+{%- if cookiecutter.background_tasks == "database" %}
+    # The queue of background tasks, and their results in the admin.
+    "django_tasks_db",
+{%- endif %}
     # This project's own apps.
     "users",
 {%- if cookiecutter.example_app is yes %}
@@ -329,12 +333,15 @@ LOGGING = {
         # Django's loggers print through the console handler above, not also
         # through their own (Django's default set-up), which would print each line twice.
         "django": {"handlers": [], "level": "INFO"},
-        "django.server": {"handlers": [], "filters": ["no_health_checks"]},
+        # runserver's request lines; Django's default keeps them from the console handler.
+        "django.server": {"handlers": [], "filters": ["no_health_checks"], "propagate": True},
     },
 }
 {%- if cookiecutter.use_drf is yes %}
 {% include "settings/api.py" %}
 {%- endif %}
-{%- if cookiecutter.background_tasks == "celery" %}
+{%- if cookiecutter.background_tasks == "database" %}
+{% include "settings/tasks.py" %}
+{%- elif cookiecutter.background_tasks == "celery" %}
 {% include "settings/celery.py" %}
 {%- endif %}

@@ -12,7 +12,7 @@ def test_api_root_links_to_each_endpoint(api_client):
 {%- if cookiecutter.example_app is yes %}
         "books",
 {%- endif %}
-{%- if cookiecutter.example_app is yes and cookiecutter.background_tasks == "celery" %}
+{%- if cookiecutter.example_app is yes and cookiecutter.background_tasks != "none" %}
         "books_import",
 {%- endif %}
         "me",
