@@ -27,7 +27,7 @@ SECRET_KEY_LENGTH = 64
 # chosen; the others are removed (with everything below them).
 PATHS_BY_ANSWER: dict[tuple[str, str], list[str]] = {
     ("use_drf", "y"): ["api", "templates/api", "templates/rest_framework"],
-    ("api_auth", "token"): ["api/auth.py", "api/tests/test_auth_token.py"],
+    ("api_auth", "token"): ["api/tests/test_auth_token.py"],
     ("api_auth", "session"): ["api/tests/test_auth_session.py"],
     ("api_auth", "jwt"): ["api/tests/test_auth_jwt.py"],
     ("example_app", "y"): [
@@ -48,6 +48,9 @@ PATHS_BY_ANSWER: dict[tuple[str, str], list[str]] = {
         "api/imports.py",
         "api/tests/test_imports.py",
         "deploy/kubernetes/base/worker.yaml",
+        "users/tasks.py",
+        "users/adapters.py",
+        "users/tests/test_adapters.py",
     ],
     ("background_tasks", "celery"): [
         "config/celery.py",
@@ -59,6 +62,9 @@ PATHS_BY_ANSWER: dict[tuple[str, str], list[str]] = {
         "api/tests/test_imports.py",
         "deploy/kubernetes/base/worker.yaml",
         "deploy/kubernetes/base/redis.yaml",
+        "users/tasks.py",
+        "users/adapters.py",
+        "users/tests/test_adapters.py",
     ],
     ("use_kubernetes", "y"): ["deploy"],
     ("use_dependabot", "y"): [".github/dependabot.yml"],
@@ -158,8 +164,8 @@ def is_root(package: dict) -> bool:
     return "virtual" in package.get("source", {}) or "editable" in package.get("source", {})
 
 
-def reachable(lock: dict, names: set[str]) -> set[Locked]:
-    """The packages uv installs for these direct requirements of the project: them, and all they need."""
+def walk(lock: dict, names: set[str]) -> tuple[set[Locked], set[tuple[Locked, str]]]:
+    """What uv installs for these direct requirements of the project: the packages, and the extras used."""
     by_name: dict[str, list[dict]] = {}
     for package in lock["package"]:
         by_name.setdefault(package["name"], []).append(package)
@@ -181,7 +187,12 @@ def reachable(lock: dict, names: set[str]) -> set[Locked]:
                 if (key, extra) not in extras_followed:
                     extras_followed.add((key, extra))
                     edges += package.get("optional-dependencies", {}).get(extra, [])
-    return found
+    return found, extras_followed
+
+
+def reachable(lock: dict, names: set[str]) -> set[Locked]:
+    """The packages uv installs for these direct requirements of the project: them, and all they need."""
+    return walk(lock, names)[0]
 
 
 def prune_lock(text: str, names: set[str]) -> str:
@@ -190,18 +201,34 @@ def prune_lock(text: str, names: set[str]) -> str:
     The lock is cut into its [[package]] sections; those no requirement reaches
     go, and the project's own section keeps the lines of its requirements only.
     """
-    keep = reachable(tomllib.loads(text), names)
+    keep, extras = walk(tomllib.loads(text), names)
     head, *sections = re.split(r"(?m)^(?=\[\[package\]\]$)", text)
     kept = [head]
     for section in sections:
         package = tomllib.loads(section)["package"][0]
+        key = (package["name"], package["version"])
         if is_root(package):
             lines = section.splitlines(keepends=True)
             section = "".join(line for line in lines if requirement_line_name(line) in names | {None})
             kept.append(section)
-        elif (package["name"], package["version"]) in keep:
-            kept.append(section)
+        elif key in keep:
+            kept.append(without_unused_extras(section, {extra for locked, extra in extras if locked == key}))
     return "".join(kept)
+
+
+def without_unused_extras(section: str, used: set[str]) -> str:
+    """A package's lock section without the extras nothing requires (uv lists only the extras in use)."""
+    header = "[package.optional-dependencies]\n"
+    if header not in section:
+        return section
+    before, table = section.split(header, 1)
+    table, separator, after = table.partition("\n\n")
+    ending = separator or "\n"  # a blank line before the next table, or the file's end
+    entries = re.split(r"(?m)^(?=[a-z0-9][a-z0-9._-]* = \[)", table)
+    entries = [entry for entry in entries if entry.split(" = ", 1)[0] in used]
+    if not entries:
+        return before.rstrip("\n") + ending + after
+    return before + header + "".join(entries).rstrip("\n") + ending + after
 
 
 def requirement_line_name(line: str) -> str | None:

@@ -134,11 +134,13 @@ def obtain_auth_header(stack: Stack, auth: str, headers: dict[str, str] | None =
 
 
 def create_admin(stack: Stack, production: bool = False) -> None:
-    stack.compose(
-        "exec", "-T", "-e", f"DJANGO_SUPERUSER_PASSWORD={ADMIN_PASSWORD}", "web",
-        "python", "manage.py", "createsuperuser", "--noinput", "--username", "admin", "--email", "admin@example.com",
-        production=production,
-    )  # fmt: skip
+    """The admin user, unless the stack's database (its volume, which outlives `down`) has it already."""
+    code = (
+        "from users.models import User; "
+        "User.objects.filter(username='admin').exists() or "
+        f"User.objects.create_superuser('admin', 'admin@example.com', {ADMIN_PASSWORD!r})"
+    )
+    stack.compose("exec", "-T", "web", "python", "manage.py", "shell", "-c", code, production=production)
 
 
 def check_worker_imports_books(stack: Stack, headers: dict[str, str], prefix: str, first_isbn: int) -> None:

@@ -3,10 +3,11 @@
 import pytest
 {%- if cookiecutter.background_tasks == "database" %}
 from django.conf import settings
-{%- elif cookiecutter.background_tasks == "celery" %}
-
-from config import celery_app
 {%- endif %}
+from django.core.cache import cache
+
+{% if cookiecutter.background_tasks == "celery" %}from config import celery_app
+{% endif %}from users.tests.factories import UserFactory
 
 
 def pytest_configure(config: pytest.Config) -> None:
@@ -25,6 +26,17 @@ def pytest_configure(config: pytest.Config) -> None:
         "database": {"BACKEND": "django_tasks_db.DatabaseBackend"},
     }
 {%- endif %}
+
+
+@pytest.fixture
+def user(db):
+    return UserFactory.create()
+
+
+@pytest.fixture(autouse=True)
+def _empty_cache():
+    # allauth counts its limits (emails sent, sign-ups) in the cache: each test starts with none.
+    cache.clear()
 
 
 @pytest.fixture(autouse=True)

@@ -42,10 +42,8 @@ REST_FRAMEWORK = {
         "anon": env.str("API_THROTTLE_ANON", default="100/minute"),
         "user": env.str("API_THROTTLE_USER", default="1000/minute"),
     },
-    # How many proxies in front of the site append to X-Forwarded-For: the client's
-    # address is read from there. 0 uses the connection's address, which a client
-    # cannot forge to escape its limit.
-    "NUM_PROXIES": env.int("API_NUM_PROXIES", default=0),
+    # Clients' addresses, read as for the login lockout (DJANGO_NUM_PROXIES above).
+    "NUM_PROXIES": num_proxies,
     # drf-spectacular's, with the error responses of each operation (api/schema.py).
     "DEFAULT_SCHEMA_CLASS": "api.schema.AutoSchema",
     "TEST_REQUEST_DEFAULT_FORMAT": "json",
@@ -116,6 +114,28 @@ CORS_URLS_REGEX = r"^/api/"
 # Browsers send cookies (the session login) to the API from those origins only
 # if this is on; tokens in the Authorization header need no cookies.
 CORS_ALLOW_CREDENTIALS = env.bool("DJANGO_CORS_ALLOW_CREDENTIALS", default=False)
+
+# Accounts through the API
+# https://dj-rest-auth.readthedocs.io/en/latest/configuration.html
+
+REST_AUTH = {
+{%- if cookiecutter.api_auth == "token" %}
+    # A login answers with the user's token (DRF's), sent as "Authorization: Token <key>".
+    "SESSION_LOGIN": False,
+{%- elif cookiecutter.api_auth == "jwt" %}
+    # A login answers with an access and a refresh token, in the body: clients
+    # keep them (not cookies, which a front end on another origin cannot read).
+    "USE_JWT": True,
+    "JWT_AUTH_HTTPONLY": False,
+    "TOKEN_MODEL": None,
+    "SESSION_LOGIN": False,
+{%- else %}
+    # A login sets the session cookie, as the site's does; no token.
+    "TOKEN_MODEL": None,
+{%- endif %}
+    # The email's link opens the site's own page for a new password.
+    "PASSWORD_RESET_SERIALIZER": "api.serializers.PasswordResetSerializer",
+}
 {%- if cookiecutter.api_auth == "jwt" %}
 
 # JSON Web Tokens

@@ -1,10 +1,14 @@
-from django.urls import include, path
+{% if cookiecutter.api_auth == "jwt" %}from dj_rest_auth.jwt_auth import get_refresh_view
+{% endif %}from dj_rest_auth.registration.views import {% if cookiecutter.api_auth != "session" %}RegisterView, {% endif %}ResendEmailVerificationView, VerifyEmailView
+from dj_rest_auth.views import LogoutView, PasswordChangeView, PasswordResetConfirmView, PasswordResetView
+from django.urls import {% if cookiecutter.example_app is yes %}include, {% endif %}path
 from drf_spectacular.views import SpectacularAPIView, SpectacularRedocView, SpectacularSwaggerSplitView
-{% if cookiecutter.example_app is yes %}from rest_framework.routers import SimpleRouter
-{% endif %}{% if cookiecutter.api_auth == "jwt" %}from rest_framework_simplejwt.views import TokenObtainPairView, TokenRefreshView
-{% endif %}
-{% if cookiecutter.api_auth == "token" %}from api.auth import TokenView
-{% endif %}{% if cookiecutter.example_app is yes %}from api.books import BookViewSet
+{%- if cookiecutter.example_app is yes %}
+from rest_framework.routers import SimpleRouter
+{%- endif %}
+
+from api.accounts import LoginView{% if cookiecutter.api_auth == "session" %}, RegisterView{% endif %}
+{% if cookiecutter.example_app is yes %}from api.books import BookViewSet
 {% endif %}{% if cookiecutter.example_app is yes and cookiecutter.background_tasks != "none" %}from api.imports import BookImportView
 {% endif %}from api.users import MeView
 from api.views import api_root
@@ -24,14 +28,19 @@ urlpatterns = [
     path("", include(router.urls)),
 {%- endif %}
     path("users/me/", MeView.as_view(), name="api-me"),
-{%- if cookiecutter.api_auth == "token" %}
-    path("auth/token/", TokenView.as_view(), name="api-token"),
-{%- elif cookiecutter.api_auth == "jwt" %}
-    path("auth/jwt/", TokenObtainPairView.as_view(), name="api-jwt-obtain"),
-    path("auth/jwt/refresh/", TokenRefreshView.as_view(), name="api-jwt-refresh"),
+    # Accounts for clients other than the site's pages (dj-rest-auth, on allauth):
+    # the same accounts, email verification and lockout as the site's.
+    path("auth/login/", LoginView.as_view(), name="api-login"),
+    path("auth/logout/", LogoutView.as_view(), name="api-logout"),
+{%- if cookiecutter.api_auth == "jwt" %}
+    path("auth/jwt/refresh/", get_refresh_view().as_view(), name="api-token-refresh"),
 {%- endif %}
-    # Log in and out of the browsable API (in every set-up).
-    path("auth/", include("rest_framework.urls")),
+    path("auth/registration/", RegisterView.as_view(), name="api-register"),
+    path("auth/registration/verify-email/", VerifyEmailView.as_view(), name="api-verify-email"),
+    path("auth/registration/resend-email/", ResendEmailVerificationView.as_view(), name="api-resend-email"),
+    path("auth/password/reset/", PasswordResetView.as_view(), name="api-password-reset"),
+    path("auth/password/reset/confirm/", PasswordResetConfirmView.as_view(), name="api-password-reset-confirm"),
+    path("auth/password/change/", PasswordChangeView.as_view(), name="api-password-change"),
     path("schema/", SpectacularAPIView.as_view(), name="api-schema"),
     # The split view serves Swagger UI's start-up script as a file (docs/?script),
     # not inline, as the Content-Security-Policy requires.

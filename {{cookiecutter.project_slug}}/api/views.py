@@ -28,14 +28,13 @@ def api_root(request: Request) -> Response:
             "books_import": link("book-import"),
 {%- endif %}
             "me": link("api-me"),
-{%- if cookiecutter.api_auth == "token" %}
-            "token": link("api-token"),
-{%- elif cookiecutter.api_auth == "jwt" %}
-            "jwt": link("api-jwt-obtain"),
-            "jwt_refresh": link("api-jwt-refresh"),
-{%- else %}
-            "login": link("rest_framework:login"),
+            "login": link("api-login"),
+            "logout": link("api-logout"),
+{%- if cookiecutter.api_auth == "jwt" %}
+            "token_refresh": link("api-token-refresh"),
 {%- endif %}
+            "register": link("api-register"),
+            "password_reset": link("api-password-reset"),
             "schema": link("api-schema"),
             "docs": link("api-docs"),
             "redoc": link("api-redoc"),

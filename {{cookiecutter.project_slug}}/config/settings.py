@@ -10,8 +10,8 @@ https://docs.djangoproject.com/en/6.1/ref/settings/
 """
 
 import sys
-{% if cookiecutter.use_drf is yes and cookiecutter.api_auth == "jwt" %}from datetime import timedelta
-{% endif %}from pathlib import Path
+from datetime import timedelta
+from pathlib import Path
 from typing import Any
 
 import django_stubs_ext
@@ -68,6 +68,12 @@ INSTALLED_APPS = [
     # Before staticfiles, so runserver serves files the way production does.
     "whitenoise.runserver_nostatic",
     "django.contrib.staticfiles",
+    # Accounts: sign-up, login, email addresses and their verification.
+    "allauth",
+    "allauth.account",
+    # Locks logins after repeated wrong passwords.
+    "axes",
+    "django_htmx",
 {%- if cookiecutter.use_drf is yes %}
     # The API layer, added on top of Django once Django itself is set up.
     "rest_framework",
@@ -81,6 +87,10 @@ INSTALLED_APPS = [
     # Swagger UI and ReDoc files served from this site, so the docs work offline.
     "drf_spectacular_sidecar",
     "drf_standardized_errors",
+    # Accounts through the API, on allauth's (its sign-up needs the social accounts app).
+    "allauth.socialaccount",
+    "dj_rest_auth",
+    "dj_rest_auth.registration",
 {%- endif %}
 {%- if cookiecutter.background_tasks == "database" %}
     # The queue of background tasks, and their results in the admin.
@@ -114,6 +124,11 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "allauth.account.middleware.AccountMiddleware",
+    # request.htmx: whether a request comes from htmx (the page updating a part of itself).
+    "django_htmx.middleware.HtmxMiddleware",
+    # Last, as its documentation asks: answers a locked-out login attempt.
+    "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "config.urls"
@@ -241,13 +256,61 @@ DEFAULT_FROM_EMAIL = env.str("DJANGO_DEFAULT_FROM_EMAIL", default={{ cookiecutte
 # ---------------------------------------------------------------------------
 # This project's own settings, beyond what startproject writes.
 
-# Users
+# Users and accounts
 # https://docs.djangoproject.com/en/6.1/topics/auth/customizing/#substituting-a-custom-user-model
+# https://docs.allauth.org/en/latest/account/configuration.html
 
 # Set before the first migration: switching later is hard.
 AUTH_USER_MODEL = "users.User"
 
-LOGIN_URL = "admin:login"
+AUTHENTICATION_BACKENDS = [
+    # First, so an account locked for this address (below) cannot log in at all.
+    "axes.backends.AxesStandaloneBackend",
+    # A username and password: the admin's login, and the API's.
+    "django.contrib.auth.backends.ModelBackend",
+    # The site's login, by username or email address.
+    "allauth.account.auth_backends.AuthenticationBackend",
+]
+
+# The site's own pages (allauth's, in the site's layout): a view that needs a
+# login sends people there, and they come back to the home page.
+LOGIN_URL = "account_login"
+LOGIN_REDIRECT_URL = "home"
+ACCOUNT_LOGOUT_REDIRECT_URL = "home"
+
+ACCOUNT_LOGIN_METHODS = {"username", "email"}
+ACCOUNT_SIGNUP_FIELDS = ["email*", "username*", "password1*", "password2*"]
+# "mandatory": no login until the address is confirmed from the email sent to
+# it; "optional" while developing (the email is printed to the console).
+ACCOUNT_EMAIL_VERIFICATION = env.str("ACCOUNT_EMAIL_VERIFICATION", default="optional" if DEBUG else "mandatory")
+# Failed logins are counted by django-axes, in the database, for every process
+# at once; allauth would count them again in each process's own cache.
+ACCOUNT_RATE_LIMITS = {"login_failed": None}
+{%- if cookiecutter.background_tasks != "none" %}
+# Its emails (verification, password reset) are sent by a background task.
+ACCOUNT_ADAPTER = "users.adapters.AccountAdapter"
+{%- endif %}
+
+# Lockout after repeated wrong passwords, for every login (the site's, the
+# admin's{% if cookiecutter.use_drf is yes %} and the API's{% endif %}): one account, from one address, for a while.
+# https://django-axes.readthedocs.io/en/latest/4_configuration.html
+
+AXES_FAILURE_LIMIT = env.int("AXES_FAILURE_LIMIT", default=5)
+AXES_COOLOFF_TIME = timedelta(minutes=env.int("AXES_COOLOFF_MINUTES", default=15))
+# The pair, not each alone: a guesser cannot lock an account for everyone else.
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+# A right password before the limit starts the count again.
+AXES_RESET_ON_SUCCESS = True
+# The answer: a page on the site, JSON on the API (429, with Retry-After).
+AXES_LOCKOUT_CALLABLE = "users.lockout.lockout_response"
+AXES_LOCKOUT_TEMPLATE = "account/lockout.html"
+
+# How many proxies in front of the site append to X-Forwarded-For: the
+# client's address is read from there. 0 uses the connection's address, which a
+# client cannot forge to escape a lockout{% if cookiecutter.use_drf is yes %} or a rate limit{% endif %}.
+num_proxies = env.int("DJANGO_NUM_PROXIES", default=0)
+AXES_IPWARE_META_PRECEDENCE_ORDER = ["HTTP_X_FORWARDED_FOR", "REMOTE_ADDR"] if num_proxies else ["REMOTE_ADDR"]
+AXES_IPWARE_PROXY_COUNT = num_proxies or None
 
 
 # Security

@@ -4,7 +4,7 @@ https://docs.djangoproject.com/en/6.1/topics/http/urls/
 """
 
 from django.contrib import admin
-from django.urls import {% if cookiecutter.use_drf is yes or cookiecutter.example_app is yes %}include, {% endif %}path
+from django.urls import include, path
 from django.views.generic import TemplateView
 
 from config.views import health
@@ -17,6 +17,8 @@ urlpatterns = [
 {%- if cookiecutter.use_drf is yes %}
     path("api/", include("api.urls")),
 {%- endif %}
+    # Sign up, log in and out, email addresses, passwords (django-allauth's pages).
+    path("accounts/", include("allauth.urls")),
     path("admin/", admin.site.urls),
     path("health/", health, name="health"),
 ]

@@ -2,7 +2,6 @@ import pytest
 from rest_framework.test import APIClient
 
 from api.throttling import SiteWideRateThrottle
-from users.tests.factories import UserFactory
 
 # Status of a request that needs a login and has none: 401 where the API can
 # name an authentication scheme (WWW-Authenticate), 403 with sessions only.
@@ -25,11 +24,6 @@ class Clock:
 def error_attrs(response) -> set[str | None]:
     """The fields (or parameters) an error response names; None for an error of the whole request."""
     return {error["attr"] for error in response.json()["errors"]}
-
-
-@pytest.fixture
-def user(db):
-    return UserFactory.create()
 
 
 @pytest.fixture

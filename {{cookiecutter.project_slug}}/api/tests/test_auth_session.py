@@ -14,26 +14,20 @@ def browser():
 
 
 def log_in(browser, username: str, password: str):
-    login_url = reverse("rest_framework:login")
-    browser.get(login_url)
-    return browser.post(
-        login_url,
-        {"username": username, "password": password, "csrfmiddlewaretoken": browser.cookies["csrftoken"].value},
-        format="multipart",
-    )
+    return browser.post(reverse("api-login"), {"username": username, "password": password})
 
 
-def test_login_page_signs_the_user_in(browser, user):
+def test_login_sets_the_session(browser, user):
     response = log_in(browser, user.username, PASSWORD)
 
-    assert response.status_code == 302
+    assert response.status_code == 204
     assert browser.get(reverse("api-me")).json()["username"] == user.username
 
 
-def test_wrong_password_does_not_sign_in(browser, user):
+def test_wrong_password_does_not_log_in(browser, user):
     response = log_in(browser, user.username, "wrong")
 
-    assert response.status_code == 200
+    assert response.status_code == 400
     assert browser.get(reverse("api-me")).status_code == 403
 
 
@@ -48,3 +42,11 @@ def test_writes_need_the_csrf_token(browser, user):
     assert without.status_code == 403
     assert "CSRF" in without.json()["errors"][0]["detail"]
     assert with_token.status_code == 200
+
+
+def test_logout_ends_the_session(browser, user):
+    log_in(browser, user.username, PASSWORD)
+
+    browser.post(reverse("api-logout"), HTTP_X_CSRFTOKEN=browser.cookies["csrftoken"].value)
+
+    assert browser.get(reverse("api-me")).status_code == 403

@@ -16,14 +16,13 @@ def test_api_root_links_to_each_endpoint(api_client):
         "books_import",
 {%- endif %}
         "me",
-{%- if cookiecutter.api_auth == "token" %}
-        "token",
-{%- elif cookiecutter.api_auth == "jwt" %}
-        "jwt",
-        "jwt_refresh",
-{%- else %}
         "login",
+        "logout",
+{%- if cookiecutter.api_auth == "jwt" %}
+        "token_refresh",
 {%- endif %}
+        "register",
+        "password_reset",
         "schema",
         "docs",
         "redoc",
@@ -32,8 +31,8 @@ def test_api_root_links_to_each_endpoint(api_client):
     assert response.json()["me"] == "http://testserver/api/users/me/"
 
 
-def test_browsable_api_renders_html_with_a_login_link(api_client):
+def test_browsable_api_renders_html_with_a_link_to_the_sites_login(api_client):
     response = api_client.get(reverse("api-root"), HTTP_ACCEPT="text/html")
 
     assert response.status_code == 200
-    assert reverse("rest_framework:login") in response.content.decode()
+    assert f'href="{reverse("account_login")}?next=/api/"' in response.content.decode()

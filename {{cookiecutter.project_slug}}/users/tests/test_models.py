@@ -1,5 +1,6 @@
 import pytest
 from django.contrib.auth import get_user_model
+from django.urls import reverse
 
 from users.models import User
 from users.tests.factories import PASSWORD, UserFactory
@@ -14,7 +15,9 @@ def test_the_custom_user_model_is_active():
 def test_a_user_can_log_in_with_the_factory_password(client):
     user = UserFactory.create()
 
-    assert client.login(username=user.username, password=PASSWORD)
+    response = client.post(reverse("account_login"), {"login": user.username, "password": PASSWORD})
+
+    assert response.wsgi_request.user == user
 
 
 def test_create_superuser_sets_staff_and_superuser_flags():
