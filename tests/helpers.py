@@ -1,7 +1,9 @@
 """Baking, interpreters, shared environments and commands for the template tests."""
 
+import email.policy
 import glob
 import hashlib
+import http.cookiejar
 import importlib.resources
 import importlib.util
 import json
@@ -20,10 +22,16 @@ import urllib.parse
 import urllib.request
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
+from dataclasses import dataclass, field
+from email import message_from_bytes
+from email.message import EmailMessage
 from pathlib import Path
 from types import ModuleType
+from typing import Any
 
 import pytest
+from aiosmtpd.controller import Controller
+from aiosmtpd.smtp import Envelope
 
 from tests.options import TEMPLATE_DIR, Combo, combo_id
 from tools import services
@@ -31,7 +39,11 @@ from tools.docker_engine import Engine, compose_binary, ensure_image, file_lock
 
 # The documented rate-limit settings, raised out of the way of load and fuzzing:
 # no request is refused, while the counting itself still happens.
-NO_RATE_LIMITS = {"API_THROTTLE_ANON": "1000000000/minute", "API_THROTTLE_USER": "1000000000/minute"}
+NO_RATE_LIMITS = {
+    "API_THROTTLE_ANON": "1000000000/minute",
+    "API_THROTTLE_USER": "1000000000/minute",
+    "AXES_FAILURE_LIMIT": "1000000000",
+}
 
 # The PostgreSQL server the baked projects' tests run against (each bake gets
 # its own database name, so parallel bakes never share data), and the Redis
@@ -244,6 +256,7 @@ def fetch(
     *,
     json_body: object = None,
     method: str | None = None,
+    opener: urllib.request.OpenerDirector | None = None,
 ) -> tuple[int, str]:
     """GET a local test server, or POST `data` as a form or `json_body` as JSON; return status and text."""
     headers = dict(headers or {})
@@ -253,10 +266,27 @@ def fetch(
         headers["Content-Type"] = "application/json"
     request = urllib.request.Request(url, data=body, headers=headers, method=method)  # noqa: S310 - local servers only
     try:
-        with urllib.request.urlopen(request, timeout=10) as response:  # noqa: S310
+        with (opener or urllib.request.build_opener()).open(request, timeout=10) as response:
             return response.status, response.read().decode("utf-8", errors="replace")
     except urllib.error.HTTPError as error:
         return error.code, error.read().decode("utf-8", errors="replace")
+
+
+class Browsing:
+    """A client that keeps its cookies between requests, as a browser does (fetch's arguments)."""
+
+    def __init__(self) -> None:
+        self.cookies = http.cookiejar.CookieJar()
+        self.opener = urllib.request.build_opener(urllib.request.HTTPCookieProcessor(self.cookies))
+
+    def fetch(self, url: str, data: dict[str, str] | None = None, **options: Any) -> tuple[int, str]:
+        return fetch(url, data, opener=self.opener, **options)
+
+    def cookie(self, name: str) -> str:
+        return next(cookie.value or "" for cookie in self.cookies if cookie.name == name)
+
+    def cookie_header(self) -> str:
+        return "; ".join(f"{cookie.name}={cookie.value}" for cookie in self.cookies)
 
 
 def asset_urls(page: str) -> list[str]:
@@ -354,6 +384,45 @@ def postgres_database(venv: Path) -> Iterator[str]:
         yield url
     finally:
         postgres(venv, url, f"DROP DATABASE IF EXISTS {name} WITH (FORCE)")
+
+
+@dataclass
+class MailSink:
+    """An SMTP server on 127.0.0.1 that keeps every message it is sent."""
+
+    port: int
+    messages: list[EmailMessage] = field(default_factory=list)
+
+    def env(self) -> dict[str, str]:
+        """The baked project's settings that send its email here."""
+        return {"DJANGO_EMAIL_HOST": "127.0.0.1", "DJANGO_EMAIL_PORT": str(self.port)}
+
+    # aiosmtpd calls its handler's handle_DATA for every message.
+    async def handle_DATA(self, server: object, session: object, envelope: Envelope) -> str:
+        self.messages.append(message_from_bytes(envelope.original_content or b"", policy=email.policy.default))
+        return "250 Message accepted for delivery"
+
+    def links_to(self, address: str, path_prefix: str) -> list[str]:
+        """The links under `path_prefix` in the messages sent to `address`, oldest first."""
+        found = []
+        for message in self.messages:
+            if address in message["To"]:
+                body = message.get_body(("plain",))
+                text = body.get_content() if body else ""
+                found += re.findall(rf"https?://\S+?{re.escape(path_prefix)}\S*", text)
+        return found
+
+
+@contextmanager
+def mail_sink() -> Iterator[MailSink]:
+    """A MailSink, listening until the block ends."""
+    sink = MailSink(free_port())
+    controller = Controller(sink, hostname="127.0.0.1", port=sink.port)
+    controller.start()
+    try:
+        yield sink
+    finally:
+        controller.stop()
 
 
 def manage(venv: Path, project: Path, env: dict[str, str], *arguments: str) -> str:

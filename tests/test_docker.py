@@ -124,13 +124,11 @@ def test_compose_stack_builds_runs_and_passes(bake, engine, record_property, com
 def obtain_auth_header(stack: Stack, auth: str, headers: dict[str, str] | None = None) -> dict[str, str]:
     """The API's credentials of the admin user, as the README asks for them (with these request headers)."""
     credentials = {"username": "admin", "password": ADMIN_PASSWORD}
-    if auth == "jwt":
-        status, body = fetch(f"{stack.url}/api/auth/jwt/", headers=headers, json_body=credentials)
-        assert status == 200, body
-        return {**(headers or {}), "Authorization": f"Bearer {json.loads(body)['access']}"}
-    status, body = fetch(f"{stack.url}/api/auth/token/", headers=headers, json_body=credentials)
+    status, body = fetch(f"{stack.url}/api/auth/login/", headers=headers, json_body=credentials)
     assert status == 200, body
-    return {**(headers or {}), "Authorization": f"Token {json.loads(body)['token']}"}
+    if auth == "jwt":
+        return {**(headers or {}), "Authorization": f"Bearer {json.loads(body)['access']}"}
+    return {**(headers or {}), "Authorization": f"Token {json.loads(body)['key']}"}
 
 
 def create_admin(stack: Stack, production: bool = False) -> None:

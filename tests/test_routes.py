@@ -87,9 +87,9 @@ def test_venv_route_serves_site_api_and_docs(default_project, browser, tmp_path)
 
         # The README's curl round trip, with Python's HTTP client.
         credentials = {"username": "alice", "password": "a-long-test-password-42"}
-        status, token = fetch(f"{base}/api/auth/token/", json_body=credentials)
+        status, token = fetch(f"{base}/api/auth/login/", json_body=credentials)
         assert status == 200
-        auth = {"Authorization": f"Token {json.loads(token)['token']}"}
+        auth = {"Authorization": f"Token {json.loads(token)['key']}"}
         new_book = {"title": "Dune", "author": "Frank Herbert", "isbn": "9780441013593"}
         assert fetch(f"{base}/api/books/", headers=auth, json_body=new_book)[0] == 201
         assert fetch(f"{base}/api/books/", json_body=new_book)[0] == 401

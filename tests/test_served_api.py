@@ -4,7 +4,8 @@ A default bake runs under gunicorn with several workers, production settings
 and PostgreSQL (one bake and one database for the whole module):
 
 - schemathesis runs every operation with all its checks (authenticated), and
-  fails on any server error or any answer the schema does not document;
+  fails on any server error or any answer the schema does not document; so
+  it does with the session and JWT logins, each in its own bake;
 - a limit of 30 anonymous requests a minute lets exactly 30 through, whichever
   worker answers them, from concurrent clients, on PostgreSQL and on SQLite;
 - wrk sends mixed reads and authenticated creates from 32 connections for
@@ -28,7 +29,6 @@ import subprocess
 import threading
 import time
 from collections.abc import Callable, Iterator
-from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
@@ -36,11 +36,12 @@ import pytest
 from tests.helpers import (
     NO_RATE_LIMITS,
     TEMPLATE_DIR,
+    Browsing,
+    combo_params,
     fetch,
     free_port,
     manage,
     postgres_database,
-    production_env,
     run,
     serving,
     sync_environment,
@@ -48,9 +49,9 @@ from tests.helpers import (
     user_with_token,
 )
 from tests.options import defaults
+from tests.served import WORKERS, Served, deployed_env, gunicorn, served_bake
 from tools.docker_engine import install_system_packages
 
-WORKERS = "3"
 PASSWORD = "a-long-test-password-42"
 LOAD_SECONDS = 20
 LOAD_CONNECTIONS = 32
@@ -65,36 +66,12 @@ SCHEMATHESIS_CONFIG = TEMPLATE_DIR / "tests" / "schemathesis.toml"
 SCHEMATHESIS_EXAMPLES = 50
 
 
-@dataclass
-class Served:
-    project: Path
-    venv: Path
-    env: dict[str, str]
-    url: str
-    token: str
-
-    def auth(self) -> dict[str, str]:
-        return {"Authorization": f"Token {self.token}"}
-
-    def manage_shell(self, code: str) -> str:
-        return manage(self.venv, self.project, self.env, "shell", "--no-imports", "-c", code)
-
-    def book_count(self, search: str = "") -> int:
-        status, body = fetch(f"{self.url}/api/books/?search={search}")
-        assert status == 200, body
-        return json.loads(body)["count"]
-
-
-def gunicorn(served_venv: Path, port: int) -> list[str]:
-    return [str(served_venv / "bin" / "gunicorn"), "--workers", WORKERS, "--bind", f"127.0.0.1:{port}", "config.wsgi"]
-
-
-def prepare(project: Path, venv: Path, **env_values: str) -> tuple[dict[str, str], str]:
-    """Migrate and collect static files; add the sample books and a user; return the env and the user's token."""
-    env = production_env(venv, DJANGO_ALLOWED_HOSTS="127.0.0.1", DJANGO_SECURE_SSL_REDIRECT="false", **env_values)
+def prepare(project: Path, venv: Path, **env_values: str) -> dict[str, str]:
+    """Migrate and collect static files, and add the sample books; the environment."""
+    env = deployed_env(venv, **env_values)
     for command in (["migrate", "--noinput"], ["collectstatic", "--noinput"], ["load_sample_books"]):
         manage(venv, project, env, *command)
-    return env, user_with_token(venv, project, env, "client", PASSWORD)
+    return env
 
 
 @pytest.fixture(scope="module")
@@ -106,29 +83,59 @@ def baked_default(baked, envs_dir) -> tuple[Path, Path]:
 @pytest.fixture(scope="module")
 def served(baked_default) -> Iterator[Served]:
     """The default bake under gunicorn (production settings, PostgreSQL), limits out of the way."""
-    project, venv = baked_default
-    with postgres_database(venv) as database:
-        env, token = prepare(project, venv, DATABASE_URL=database, **NO_RATE_LIMITS)
-        port = free_port()
-        url = f"http://127.0.0.1:{port}"
-        with serving(gunicorn(venv, port), project, env, url):
-            yield Served(project, venv, env, url, token)
+    with served_bake(*baked_default, **NO_RATE_LIMITS) as served:
+        yield served
 
 
-def test_schemathesis_finds_no_server_error_and_no_undocumented_answer(served, tmp_path, record_property):
-    # schemathesis writes its state into the working directory: a scratch one.
+@pytest.fixture(scope="module")
+def token(served) -> str:
+    """The API token of a user of the served bake."""
+    return user_with_token(served.venv, served.project, served.env, "client", PASSWORD)
+
+
+def schemathesis(url: str, headers: dict[str, str], workdir: Path, record_property: Callable[..., None]) -> None:
+    """Run every schemathesis check on every operation, sending these headers; fail on any failure."""
     command = [
-        tool("st"), "--config-file", str(SCHEMATHESIS_CONFIG), "run", f"{served.url}/api/schema/",
-        "--checks", "all", "--header", f"Authorization: Token {served.token}",
+        tool("st"), "--config-file", str(SCHEMATHESIS_CONFIG), "run", f"{url}/api/schema/", "--checks", "all",
+        *(option for name, value in headers.items() for option in ("--header", f"{name}: {value}")),
         "--phases", "examples,coverage,fuzzing,stateful", "--max-examples", str(SCHEMATHESIS_EXAMPLES),
         "--generation-database", "none", "--no-color",
     ]  # fmt: skip
-    result = subprocess.run(command, cwd=tmp_path, capture_output=True, text=True, timeout=900, check=False)
+    # schemathesis writes its state into the working directory: a scratch one.
+    result = subprocess.run(command, cwd=workdir, capture_output=True, text=True, timeout=900, check=False)
 
     output = result.stdout + result.stderr
     assert result.returncode == 0, output[-12000:]
     generated = re.search(r"(\d+) generated", output)
     record_property("requests schemathesis tried (bad inputs among them)", generated[1] if generated else "?")
+
+
+def test_schemathesis_finds_no_server_error_and_no_undocumented_answer(served, token, tmp_path, record_property):
+    schemathesis(served.url, {"Authorization": f"Token {token}"}, tmp_path, record_property)
+
+
+def logged_in_headers(served: Served, api_auth: str) -> dict[str, str]:
+    """What a client of this api_auth sends once logged in through the API, as the README shows."""
+    served.create_user("client", PASSWORD)
+    client = Browsing()
+    credentials = {"username": "client", "password": PASSWORD}
+    status, body = client.fetch(f"{served.url}/api/auth/login/", json_body=credentials)
+    assert status == (200 if api_auth == "jwt" else 204), body
+    if api_auth == "jwt":
+        return {"Authorization": f"Bearer {json.loads(body)['access']}"}
+    # The session cookie, and the CSRF token back in its header for unsafe requests.
+    return {"Cookie": client.cookie_header(), "X-CSRFToken": client.cookie("csrftoken")}
+
+
+# The other logins: their own views, authenticators and error answers.
+@pytest.mark.parametrize(
+    "combo", combo_params([{**defaults(), "api_auth": api_auth} for api_auth in ("session", "jwt")])
+)
+def test_schemathesis_passes_with_the_other_logins(baked, envs_dir, combo, tmp_path, record_property):
+    project = baked("served", combo)
+    venv = sync_environment(project, combo["python_version"], envs_dir)
+    with served_bake(project, venv, **NO_RATE_LIMITS) as served:
+        schemathesis(served.url, logged_in_headers(served, combo["api_auth"]), tmp_path, record_property)
 
 
 def count_statuses(
@@ -173,7 +180,7 @@ def test_rate_limit_holds_for_every_worker_at_once(baked_default, database, reco
             url = stack.enter_context(postgres_database(venv))
         else:
             url = f"sqlite:///{project / f'throttled-{secrets.token_hex(4)}.sqlite3'}"
-        env, _ = prepare(project, venv, DATABASE_URL=url, API_THROTTLE_ANON="30/minute")
+        env = prepare(project, venv, DATABASE_URL=url, API_THROTTLE_ANON="30/minute")
         port = free_port()
         base = f"http://127.0.0.1:{port}"
         # Limits count in windows that start on the minute: finish within one.
@@ -187,12 +194,12 @@ def test_rate_limit_holds_for_every_worker_at_once(baked_default, database, reco
     record_property(f"requests passed of 90, limit 30/minute ({database})", statuses[200])
 
 
-def test_load_of_reads_and_writes_loses_nothing(served, record_property):
+def test_load_of_reads_and_writes_loses_nothing(served, token, record_property):
     install_system_packages(["wrk"])
     wrk = shutil.which("wrk")
     assert wrk, "Debian's wrk did not install"
     ids = [str(book["id"]) for book in json.loads(fetch(f"{served.url}/api/books/")[1])["results"]]
-    env = {**os.environ, "WRK_TOKEN": served.token, "WRK_BOOK_IDS": ",".join(ids), "WRK_PREFIX": LOAD_PREFIX}
+    env = {**os.environ, "WRK_TOKEN": token, "WRK_BOOK_IDS": ",".join(ids), "WRK_PREFIX": LOAD_PREFIX}
     command = [
         wrk, "--threads", "2", "--connections", str(LOAD_CONNECTIONS), "--duration", f"{LOAD_SECONDS}s",
         "--timeout", "10s", "--script", str(TEMPLATE_DIR / "tests" / "load" / "mixed.lua"), served.url,
@@ -219,20 +226,20 @@ def test_load_of_reads_and_writes_loses_nothing(served, record_property):
     assert len(stored - confirmed) <= LOAD_CONNECTIONS
 
 
-def post_book(served: Served, book: dict[str, str]) -> Callable[[http.client.HTTPConnection], None]:
+def post_book(token: str, book: dict[str, str]) -> Callable[[http.client.HTTPConnection], None]:
     body = json.dumps(book)
-    headers = {**served.auth(), "Content-Type": "application/json"}
+    headers = {"Authorization": f"Token {token}", "Content-Type": "application/json"}
     return lambda connection: connection.request("POST", "/api/books/", body, headers)
 
 
-def test_concurrent_creates_leave_a_row_each(served, record_property):
+def test_concurrent_creates_leave_a_row_each(served, token, record_property):
     numbers = iter(range(10**6))
     lock = threading.Lock()
 
     def send(connection: http.client.HTTPConnection) -> None:
         with lock:
             isbn = f"91{next(numbers):011d}"
-        post_book(served, {"title": f"Parallel {isbn}", "author": "Race", "isbn": isbn})(connection)
+        post_book(token, {"title": f"Parallel {isbn}", "author": "Race", "isbn": isbn})(connection)
 
     statuses = count_statuses(served.url, 48, 24, send)
 
@@ -241,10 +248,10 @@ def test_concurrent_creates_leave_a_row_each(served, record_property):
     record_property("concurrent creates: rows lost", 48 - served.book_count("Parallel"))
 
 
-def test_concurrent_creates_of_one_isbn_leave_one_row(served):
+def test_concurrent_creates_of_one_isbn_leave_one_row(served, token):
     book = {"title": "Same ISBN", "author": "Race", "isbn": "9200000000001"}
 
-    statuses = count_statuses(served.url, 24, 24, post_book(served, book))
+    statuses = count_statuses(served.url, 24, 24, post_book(token, book))
 
     assert statuses == {201: 1, 400: 23}, "one 201, a 400 for every other, no 500 from the unique constraint"
     assert served.book_count("9200000000001") == 1

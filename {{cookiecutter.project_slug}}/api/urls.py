@@ -1,5 +1,5 @@
 {% if cookiecutter.api_auth == "jwt" %}from dj_rest_auth.jwt_auth import get_refresh_view
-{% endif %}from dj_rest_auth.registration.views import {% if cookiecutter.api_auth != "session" %}RegisterView, {% endif %}ResendEmailVerificationView, VerifyEmailView
+{% endif %}from dj_rest_auth.registration.views import VerifyEmailView
 from dj_rest_auth.views import LogoutView, PasswordChangeView, PasswordResetConfirmView, PasswordResetView
 from django.urls import {% if cookiecutter.example_app is yes %}include, {% endif %}path
 from drf_spectacular.views import SpectacularAPIView, SpectacularRedocView, SpectacularSwaggerSplitView
@@ -7,7 +7,7 @@ from drf_spectacular.views import SpectacularAPIView, SpectacularRedocView, Spec
 from rest_framework.routers import SimpleRouter
 {%- endif %}
 
-from api.accounts import LoginView{% if cookiecutter.api_auth == "session" %}, RegisterView{% endif %}
+from api.accounts import LoginView, RegisterView, ResendEmailVerificationView
 {% if cookiecutter.example_app is yes %}from api.books import BookViewSet
 {% endif %}{% if cookiecutter.example_app is yes and cookiecutter.background_tasks != "none" %}from api.imports import BookImportView
 {% endif %}from api.users import MeView

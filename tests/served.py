@@ -1,0 +1,73 @@
+"""A bake served as it is deployed: gunicorn with several workers, production settings, PostgreSQL.
+
+Its email goes to a local SMTP server that keeps it (tests/helpers.py, MailSink),
+so a test can follow the link a sign-up sends.
+"""
+
+import json
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+from pathlib import Path
+
+from tests.helpers import (
+    MailSink,
+    fetch,
+    free_port,
+    mail_sink,
+    manage,
+    postgres_database,
+    production_env,
+    serving,
+)
+
+WORKERS = "3"
+
+
+@dataclass
+class Served:
+    project: Path
+    venv: Path
+    env: dict[str, str]
+    url: str
+    mail: MailSink
+
+    def manage_shell(self, code: str) -> str:
+        return manage(self.venv, self.project, self.env, "shell", "--no-imports", "-c", code)
+
+    def create_user(self, username: str, password: str, **fields: str) -> None:
+        """A user whose email address is verified (allauth's EmailAddress), who can log in at once."""
+        email = fields.pop("email", f"{username}@example.com")
+        self.manage_shell(
+            "from allauth.account.models import EmailAddress; from users.models import User; "
+            f"user = User.objects.create_user({username!r}, {email!r}, {password!r}, **{fields!r}); "
+            "EmailAddress.objects.create(user=user, email=user.email, primary=True, verified=True)"
+        )
+
+    def book_count(self, search: str = "") -> int:
+        status, body = fetch(f"{self.url}/api/books/?search={search}")
+        assert status == 200, body
+        return json.loads(body)["count"]
+
+
+def gunicorn(venv: Path, port: int, workers: str = WORKERS) -> list[str]:
+    return [str(venv / "bin" / "gunicorn"), "--workers", workers, "--bind", f"127.0.0.1:{port}", "config.wsgi"]
+
+
+def deployed_env(venv: Path, **values: str) -> dict[str, str]:
+    """Production settings for a bake served on 127.0.0.1 over plain HTTP."""
+    return production_env(venv, DJANGO_ALLOWED_HOSTS="127.0.0.1", DJANGO_SECURE_SSL_REDIRECT="false", **values)
+
+
+@contextmanager
+def served_bake(project: Path, venv: Path, *, sample_books: bool = True, **env_values: str) -> Iterator[Served]:
+    """The bake migrated (a new PostgreSQL database), its static files collected, under gunicorn."""
+    with postgres_database(venv) as database, mail_sink() as mail:
+        env = deployed_env(venv, DATABASE_URL=database, **mail.env(), **env_values)
+        commands = [["migrate", "--noinput"], ["collectstatic", "--noinput"]]
+        for command in commands + ([["load_sample_books"]] if sample_books else []):
+            manage(venv, project, env, *command)
+        port = free_port()
+        url = f"http://127.0.0.1:{port}"
+        with serving(gunicorn(venv, port), project, env, url):
+            yield Served(project, venv, env, url, mail)
