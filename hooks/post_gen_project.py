@@ -26,7 +26,7 @@ SECRET_KEY_LENGTH = 64
 # stays when, for each option that lists it, one of the values listing it was
 # chosen; the others are removed (with everything below them).
 PATHS_BY_ANSWER: dict[tuple[str, str], list[str]] = {
-    ("use_drf", "y"): ["api", "templates/api", "templates/rest_framework"],
+    ("use_drf", "y"): ["api", "static/api", "templates/api", "templates/rest_framework"],
     ("api_auth", "token"): ["api/tests/test_auth_token.py"],
     ("api_auth", "session"): ["api/tests/test_auth_session.py"],
     ("api_auth", "jwt"): ["api/tests/test_auth_jwt.py"],

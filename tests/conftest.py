@@ -6,7 +6,9 @@ from pathlib import Path
 
 import pytest
 from cookiecutter.main import cookiecutter
+from playwright.sync_api import Browser, sync_playwright
 
+from tests.chromium import FLAGS as chromium_flags
 from tests.helpers import TEMPLATE_DIR
 from tests.options import Combo, combo_id, every_combination
 from tools.docker_engine import Engine, install_system_packages, start_engine
@@ -32,6 +34,15 @@ def browser() -> str:
     if not found:
         raise RuntimeError("No Chromium or Chrome found, and installing Debian's chromium did not provide one.")
     return found
+
+
+@pytest.fixture(scope="session")
+def chromium(browser: str) -> Iterator[Browser]:
+    """That Chromium, started headless for Playwright."""
+    with sync_playwright() as playwright:
+        launched = playwright.chromium.launch(executable_path=browser, args=chromium_flags)
+        yield launched
+        launched.close()
 
 
 @pytest.fixture(scope="session")

@@ -184,6 +184,24 @@ def files_mentioning(project: Path, pattern: str) -> list[str]:
     ]
 
 
+# npm packages the tests use (pinned by the caller), installed once per machine.
+NPM_CACHE = Path(os.environ.get("XDG_CACHE_HOME", Path.home() / ".cache")) / "template-tests"
+
+
+def npm_package(name: str, version: str) -> Path:
+    """The folder of an npm package at a pinned version, installed into a cache folder on first use."""
+    folder = NPM_CACHE / f"{name.replace('/', '-').lstrip('@')}-{version}"
+    installed = folder / "node_modules" / name
+    with file_lock(NPM_CACHE / f"{folder.name}.lock"):
+        if not (installed / "package.json").exists():
+            npm = shutil.which("npm")
+            if npm is None:
+                raise RuntimeError(f"npm is not installed: the tests need Node.js 20 or newer to install {name}.")
+            folder.mkdir(parents=True, exist_ok=True)
+            run([npm, "install", "--no-audit", "--no-fund", "--prefix", str(folder), f"{name}@{version}"], folder)
+    return installed
+
+
 def tool(name: str) -> str:
     """A command installed with the test dependencies, next to this Python."""
     path = Path(sys.executable).parent / name

@@ -35,9 +35,9 @@ class Served:
     def manage_shell(self, code: str) -> str:
         return manage(self.venv, self.project, self.env, "shell", "--no-imports", "-c", code)
 
-    def create_user(self, username: str, password: str, **fields: str) -> None:
+    def create_user(self, username: str, password: str, email: str | None = None, **fields: object) -> None:
         """A user whose email address is verified (allauth's EmailAddress), who can log in at once."""
-        email = fields.pop("email", f"{username}@example.com")
+        email = email or f"{username}@example.com"
         self.manage_shell(
             "from allauth.account.models import EmailAddress; from users.models import User; "
             f"user = User.objects.create_user({username!r}, {email!r}, {password!r}, **{fields!r}); "
@@ -62,12 +62,14 @@ def deployed_env(venv: Path, **values: str) -> dict[str, str]:
 @contextmanager
 def served_bake(project: Path, venv: Path, *, sample_books: bool = True, **env_values: str) -> Iterator[Served]:
     """The bake migrated (a new PostgreSQL database), its static files collected, under gunicorn."""
+    port = free_port()
+    url = f"http://127.0.0.1:{port}"
     with postgres_database(venv) as database, mail_sink() as mail:
-        env = deployed_env(venv, DATABASE_URL=database, **mail.env(), **env_values)
+        # A browser posts forms from http://; Django, told by the proxy header, sees https://.
+        trusted = {"DJANGO_CSRF_TRUSTED_ORIGINS": url}
+        env = deployed_env(venv, DATABASE_URL=database, **mail.env(), **{**trusted, **env_values})
         commands = [["migrate", "--noinput"], ["collectstatic", "--noinput"]]
         for command in commands + ([["load_sample_books"]] if sample_books else []):
             manage(venv, project, env, *command)
-        port = free_port()
-        url = f"http://127.0.0.1:{port}"
         with serving(gunicorn(venv, port), project, env, url):
             yield Served(project, venv, env, url, mail)

@@ -8,13 +8,10 @@ values (ids, port) are set as a user would.
 """
 
 import json
-import os
 import re
 import secrets
-import shutil
 import subprocess
 import time
-from pathlib import Path
 
 import pytest
 
@@ -23,38 +20,23 @@ from tests.helpers import (
     ensure_images,
     fetch,
     free_port,
+    npm_package,
     owned_by_host_user,
     remove_project_images,
     run,
 )
 from tests.options import defaults
-from tools.docker_engine import file_lock
 
 pytestmark = pytest.mark.docker
 
-# The devcontainers CLI, pinned, from npm: installed into a cache folder on first use.
+# The devcontainers CLI, pinned, from npm.
 CLI_PACKAGE = "@devcontainers/cli"
 CLI_VERSION = "0.89.0"
-CLI_CACHE = Path(os.environ.get("XDG_CACHE_HOME", Path.home() / ".cache")) / "template-tests"
 
 
 @pytest.fixture(scope="session")
 def devcontainer_cli() -> str:
-    folder = CLI_CACHE / f"devcontainers-cli-{CLI_VERSION}"
-    binary = folder / "node_modules" / ".bin" / "devcontainer"
-    with file_lock(CLI_CACHE / f"{folder.name}.lock"):
-        if not binary.exists():
-            npm = shutil.which("npm")
-            if npm is None:
-                raise RuntimeError(
-                    f"npm is not installed: the devcontainer test needs Node.js 20 or newer to run {CLI_PACKAGE}."
-                )
-            folder.mkdir(parents=True, exist_ok=True)
-            run(
-                [npm, "install", "--no-audit", "--no-fund", "--prefix", str(folder), f"{CLI_PACKAGE}@{CLI_VERSION}"],
-                folder,
-            )
-    return str(binary)
+    return str(npm_package(CLI_PACKAGE, CLI_VERSION).parent / ".bin" / "devcontainer")
 
 
 def test_devcontainer_comes_up_and_runs_the_project_tests(bake, engine, devcontainer_cli, record_property):

@@ -48,6 +48,8 @@ def _test_friendly_settings(settings):
         "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
     }
     settings.SECURE_SSL_REDIRECT = False
+    # Email verification as deployed, whatever DEBUG (and so .env) says.
+    settings.ACCOUNT_EMAIL_VERIFICATION = "mandatory"
     # The default hasher is slow on purpose; tests need no such protection.
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 {%- if cookiecutter.background_tasks == "celery" %}
