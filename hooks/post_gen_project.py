@@ -54,6 +54,7 @@ PATHS_BY_ANSWER: dict[tuple[str, str], list[str]] = {
     ],
     ("background_tasks", "celery"): [
         "config/celery.py",
+        "tests/test_health_broker.py",
         "library/tasks.py",
         "library/tests/test_tasks.py",
         "library/management/commands/import_books.py",

@@ -35,13 +35,16 @@ def csp_violations(page: Page, console: list[str]) -> list[str]:
     return recorded or [text for text in console if "Content Security Policy" in text]
 
 
-def accessibility_findings(page: Page, exclude: tuple[str, ...] = ()) -> list[str]:
-    """axe-core's serious and critical findings on the page as it is now (less `exclude`'s elements)."""
+def accessibility_findings(page: Page, upstream: tuple[str, ...] = ()) -> list[str]:
+    """axe-core's serious and critical findings on the page as it is now, less the `upstream` rules'."""
     # Evaluated through the DevTools protocol, so the page's policy does not apply to it.
     page.evaluate((npm_package("axe-core", AXE_CORE_VERSION) / "axe.min.js").read_text())
     results = page.evaluate(
-        "(exclude) => axe.run({include: [['html']], exclude: exclude.map((s) => [s])}, {resultTypes: ['violations']})",
-        list(exclude),
+        """(upstream) => axe.run(document, {
+          resultTypes: ["violations"],
+          rules: Object.fromEntries(upstream.map((rule) => [rule, {enabled: false}])),
+        })""",
+        list(upstream),
     )
     return [
         f"{finding['id']} ({finding['impact']}): {', '.join(str(node['target']) for node in finding['nodes'])}"

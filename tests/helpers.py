@@ -189,7 +189,10 @@ NPM_CACHE = Path(os.environ.get("XDG_CACHE_HOME", Path.home() / ".cache")) / "te
 
 
 def npm_package(name: str, version: str) -> Path:
-    """The folder of an npm package at a pinned version, installed into a cache folder on first use."""
+    """The folder of an npm package at a pinned version, installed into a cache folder on first use.
+
+    npm_command finds the commands it installs.
+    """
     folder = NPM_CACHE / f"{name.replace('/', '-').lstrip('@')}-{version}"
     installed = folder / "node_modules" / name
     with file_lock(NPM_CACHE / f"{folder.name}.lock"):
@@ -200,6 +203,12 @@ def npm_package(name: str, version: str) -> Path:
             folder.mkdir(parents=True, exist_ok=True)
             run([npm, "install", "--no-audit", "--no-fund", "--prefix", str(folder), f"{name}@{version}"], folder)
     return installed
+
+
+def npm_command(name: str, version: str, command: str) -> Path:
+    """A command an npm package installs (npm_package), by name."""
+    installed = npm_package(name, version)
+    return NPM_CACHE / installed.relative_to(NPM_CACHE).parts[0] / "node_modules" / ".bin" / command
 
 
 def tool(name: str) -> str:

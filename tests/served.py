@@ -31,6 +31,7 @@ class Served:
     env: dict[str, str]
     url: str
     mail: MailSink
+    database: str
 
     def manage_shell(self, code: str) -> str:
         return manage(self.venv, self.project, self.env, "shell", "--no-imports", "-c", code)
@@ -51,7 +52,11 @@ class Served:
 
 
 def gunicorn(venv: Path, port: int, workers: str = WORKERS) -> list[str]:
-    return [str(venv / "bin" / "gunicorn"), "--workers", workers, "--bind", f"127.0.0.1:{port}", "config.wsgi"]
+    """gunicorn as the image starts it (its gunicorn.conf.py too), on 127.0.0.1."""
+    return [
+        str(venv / "bin" / "gunicorn"), "--workers", workers, "--bind", f"127.0.0.1:{port}",
+        "--preload", "--no-control-socket", "config.wsgi",
+    ]  # fmt: skip
 
 
 def deployed_env(venv: Path, **values: str) -> dict[str, str]:
@@ -60,8 +65,13 @@ def deployed_env(venv: Path, **values: str) -> dict[str, str]:
 
 
 @contextmanager
-def served_bake(project: Path, venv: Path, *, sample_books: bool = True, **env_values: str) -> Iterator[Served]:
-    """The bake migrated (a new PostgreSQL database), its static files collected, under gunicorn."""
+def served_bake(
+    project: Path, venv: Path, *, sample_books: bool = True, log_path: Path | None = None, **env_values: str
+) -> Iterator[Served]:
+    """The bake migrated (a new PostgreSQL database), its static files collected, under gunicorn.
+
+    The server's output goes to `log_path` when one is given.
+    """
     port = free_port()
     url = f"http://127.0.0.1:{port}"
     with postgres_database(venv) as database, mail_sink() as mail:
@@ -71,5 +81,5 @@ def served_bake(project: Path, venv: Path, *, sample_books: bool = True, **env_v
         commands = [["migrate", "--noinput"], ["collectstatic", "--noinput"]]
         for command in commands + ([["load_sample_books"]] if sample_books else []):
             manage(venv, project, env, *command)
-        with serving(gunicorn(venv, port), project, env, url):
-            yield Served(project, venv, env, url, mail)
+        with serving(gunicorn(venv, port), project, env, url, log_path):
+            yield Served(project, venv, env, url, mail, database)

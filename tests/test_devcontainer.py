@@ -20,7 +20,7 @@ from tests.helpers import (
     ensure_images,
     fetch,
     free_port,
-    npm_package,
+    npm_command,
     owned_by_host_user,
     remove_project_images,
     run,
@@ -36,7 +36,7 @@ CLI_VERSION = "0.89.0"
 
 @pytest.fixture(scope="session")
 def devcontainer_cli() -> str:
-    return str(npm_package(CLI_PACKAGE, CLI_VERSION).parent / ".bin" / "devcontainer")
+    return str(npm_command(CLI_PACKAGE, CLI_VERSION, "devcontainer"))
 
 
 def test_devcontainer_comes_up_and_runs_the_project_tests(bake, engine, devcontainer_cli, record_property):

@@ -7,6 +7,7 @@ failure never hides the checks after it.
 import functools
 import json
 import os
+import re
 import subprocess
 import tempfile
 from pathlib import Path
@@ -66,6 +67,17 @@ def test_files_of_the_given_answers_only(project, combo):
 
     assert [path for path in removed if (project / path).exists()] == []
     assert [path for path in kept if not (project / path).exists()] == []
+
+
+# What the settings read from the environment: env("NAME"), env.str("NAME", ...).
+ENV_READ = re.compile(r"\benv(?:\.\w+)?\(\s*\"([A-Z][A-Z0-9_]*)\"")
+
+
+def test_readme_documents_every_setting_read_from_the_environment(project):
+    read = set(ENV_READ.findall((project / "config" / "settings.py").read_text()))
+    readme = (project / "README.md").read_text()
+
+    assert sorted(name for name in read if f"`{name}`" not in readme) == []
 
 
 def test_env_file_is_written(project):

@@ -85,7 +85,8 @@ CHECKOV_RELIED_ON = {
 }
 CHECKOV_NOT_ON_JOBS = {"CKV_K8S_8", "CKV_K8S_9"}
 
-HEALTH_PATH = "/health/"
+# What each probe asks: ready while the database answers, alive while the process does.
+PROBE_PATHS = {"readinessProbe": "/health/", "livenessProbe": "/health/live/"}
 # What Kubernetes adds to compose's variables: the HTTPS origin of the Ingress
 # host, and Celery's process count (it would start one per CPU of the node,
 # whatever the pod's CPU limit).
@@ -118,11 +119,16 @@ def make_secret_files(project: Path) -> None:
             shutil.copyfile(example, target)
 
 
+# Secrets that compose hands over only when .env gives them (compose mounts no
+# file for an empty one): given here, so the whole set-up is compared.
+OPTIONAL_COMPOSE_SECRETS = {"DJANGO_EMAIL_HOST_PASSWORD": "a-password"}
+
+
 @functools.cache
 def compose_config(project: Path) -> dict:
-    """compose.yaml alone (the production set-up), as compose itself reads it."""
+    """compose.yaml alone (the production set-up), as compose itself reads it, every secret given."""
     command = [str(compose_binary()), "-f", "compose.yaml", "config", "--format", "json"]
-    return json.loads(run(command, project).stdout)
+    return json.loads(run(command, project, env={**os.environ, **OPTIONAL_COMPOSE_SECRETS}).stdout)
 
 
 @dataclasses.dataclass
@@ -368,8 +374,8 @@ def probes_get_the_health_path_over_plain_http(m: Manifests) -> list[str]:
         if get is None:
             problems.append(f"no {probe} over HTTP")
             continue
-        if get.get("path") != HEALTH_PATH:
-            problems.append(f"{probe} asks {get.get('path')}, not {HEALTH_PATH}")
+        if get.get("path") != PROBE_PATHS[probe]:
+            problems.append(f"{probe} asks {get.get('path')}, not {PROBE_PATHS[probe]}")
         if get.get("scheme", "HTTP") != "HTTP":
             problems.append(f"{probe} uses {get['scheme']}: gunicorn speaks plain HTTP")
         if m.port_number(container, get.get("port")) is None:
@@ -987,17 +993,15 @@ def same_health_check_as_the_image(m: Manifests) -> list[str]:
     urls = [dockerfile_health_url(m.dockerfile)]
     test = m.compose["services"]["web"].get("healthcheck", {}).get("test", [])
     urls += [urllib.parse.urlsplit(url) for url in re.findall(r"http://[^'\"\s]+", " ".join(test))]
-    problems = []
+    # The image's and compose's health check is the readiness one.
     container = m.web_container
-    for probe in ("readinessProbe", "livenessProbe"):
-        get = container.get(probe, {}).get("httpGet", {})
-        port = m.port_number(container, get.get("port"))
-        problems += [
-            f"{probe} asks {get.get('path')} on port {port}, the image's health check {url.path} on {url.port}"
-            for url in urls
-            if (get.get("path"), port) != (url.path, url.port)
-        ]
-    return problems
+    get = container.get("readinessProbe", {}).get("httpGet", {})
+    port = m.port_number(container, get.get("port"))
+    return [
+        f"readinessProbe asks {get.get('path')} on port {port}, the image's health check {url.path} on {url.port}"
+        for url in urls
+        if (get.get("path"), port) != (url.path, url.port)
+    ]
 
 
 @check(COMPOSE_CHECKS, per_bake=True)

@@ -20,3 +20,8 @@ CELERY_TASK_REJECT_ON_WORKER_LOST = True
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 # A worker that starts before the broker keeps trying to reach it.
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
+# The worker logs through the project's LOGGING (JSON in production), not Celery's own.
+CELERY_WORKER_HIJACK_ROOT_LOGGER = False
+# A task's log lines carry the id of the request that queued it.
+# https://django-structlog.readthedocs.io/en/latest/celery.html
+DJANGO_STRUCTLOG_CELERY_ENABLED = True

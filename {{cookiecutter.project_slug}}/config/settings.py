@@ -9,6 +9,7 @@ https://docs.djangoproject.com/en/6.1/topics/settings/
 https://docs.djangoproject.com/en/6.1/ref/settings/
 """
 
+import logging
 import sys
 from datetime import timedelta
 from pathlib import Path
@@ -16,7 +17,10 @@ from typing import Any
 
 import django_stubs_ext
 import environ
+import sentry_sdk
 from django.utils.csp import CSP
+
+from config import logs
 
 # Django's generic classes accept type arguments, as the type checker expects.
 django_stubs_ext.monkeypatch()
@@ -74,6 +78,8 @@ INSTALLED_APPS = [
     # Locks logins after repeated wrong passwords.
     "axes",
     "django_htmx",
+    # Structured logs: a request id on every line (config/request_log.py).
+    "django_structlog",
 {%- if cookiecutter.use_drf is yes %}
     # The API layer, added on top of Django once Django itself is set up.
     "rest_framework",
@@ -113,6 +119,9 @@ MIDDLEWARE = [
     "whitenoise.middleware.WhiteNoiseMiddleware",
     # The Content-Security-Policy header (SECURE_CSP below) on every page.
     "django.middleware.csp.ContentSecurityPolicyMiddleware",
+    # The Permissions-Policy and Cross-Origin-Resource-Policy headers (below).
+    "django_permissions_policy.PermissionsPolicyMiddleware",
+    "config.headers.cross_origin_resource_policy",
 {%- if cookiecutter.use_drf is yes %}
     # Before anything that can answer a request (CommonMiddleware), so those
     # answers carry the cross-origin headers too.
@@ -122,6 +131,10 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    # Each request's id, on its log lines and in its answer (config/request_log.py);
+    # after AuthenticationMiddleware, so the lines name the user.
+    "django_structlog.middlewares.RequestMiddleware",
+    "config.request_log.request_id_header",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "allauth.account.middleware.AccountMiddleware",
@@ -323,7 +336,7 @@ CSRF_TRUSTED_ORIGINS = env.list("DJANGO_CSRF_TRUSTED_ORIGINS", default=[])
 SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 SECURE_SSL_REDIRECT = env.bool("DJANGO_SECURE_SSL_REDIRECT", default=not DEBUG)
 # Health checks come over plain HTTP from inside the host or container.
-SECURE_REDIRECT_EXEMPT = [r"^health/$"]
+SECURE_REDIRECT_EXEMPT = [r"^health/(live/)?$"]
 SESSION_COOKIE_SECURE = env.bool("DJANGO_SESSION_COOKIE_SECURE", default=not DEBUG)
 CSRF_COOKIE_SECURE = env.bool("DJANGO_CSRF_COOKIE_SECURE", default=not DEBUG)
 SECURE_HSTS_SECONDS = env.int("DJANGO_SECURE_HSTS_SECONDS", default=0 if DEBUG else 60 * 60 * 24 * 365)
@@ -369,27 +382,52 @@ SECURE_CSP = {
     "base-uri": [CSP.NONE],
 }
 
+# Permissions Policy: the browser features no page of the site uses (camera,
+# location, payment, ...) are denied to every page, and to anything injected.
+# https://github.com/adamchainz/django-permissions-policy
+PERMISSIONS_POLICY: dict[str, list[str]] = {
+    "accelerometer": [],
+    "autoplay": [],
+    "camera": [],
+    "display-capture": [],
+    "encrypted-media": [],
+    "geolocation": [],
+    "gyroscope": [],
+    "magnetometer": [],
+    "microphone": [],
+    "midi": [],
+    "payment": [],
+    "publickey-credentials-get": [],
+    "screen-wake-lock": [],
+    "usb": [],
+    "xr-spatial-tracking": [],
+}
+
 
 # Logging: everything to the console, where runserver, gunicorn and
-# docker compose logs all pick it up, each line once.
+# docker compose logs all pick it up, each line once. With DEBUG off, each
+# line is one JSON object (time, level, logger, message, request_id, user_id,
+# ...) for a log system to read; in development, a readable line
+# (config/logs.py). Django's lines and the project's look the same.
 # https://docs.djangoproject.com/en/6.1/topics/logging/
+# https://django-structlog.readthedocs.io/en/latest/getting_started.html
 
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
     "filters": {
         # Container health checks and load balancers ask for /health/ every few
-        # seconds: runserver would log each time, burying the requests people make.
+        # seconds: logging each would bury the requests people make.
         "no_health_checks": {
             "()": "django.utils.log.CallbackFilter",
             "callback": lambda record: "/health/" not in record.getMessage(),
         },
     },
     "formatters": {
-        "plain": {"format": "{asctime} {levelname} {name}: {message}", "style": "{"},
+        "structured": logs.formatter(DEBUG),
     },
     "handlers": {
-        "console": {"class": "logging.StreamHandler", "formatter": "plain"},
+        "console": {"class": "logging.StreamHandler", "formatter": "structured", "filters": ["no_health_checks"]},
     },
     "root": {"handlers": ["console"], "level": env.str("DJANGO_LOG_LEVEL", default="INFO")},
     "loggers": {
@@ -397,9 +435,34 @@ LOGGING = {
         # through their own (Django's default set-up), which would print each line twice.
         "django": {"handlers": [], "level": "INFO"},
         # runserver's request lines; Django's default keeps them from the console handler.
-        "django.server": {"handlers": [], "filters": ["no_health_checks"], "propagate": True},
+        "django.server": {"handlers": [], "propagate": True},
+        # A line per request: the access log of production (gunicorn writes none).
+        # In development runserver writes its own.
+        "django_structlog": {"level": "WARNING" if DEBUG else "INFO"},
     },
 }
+logs.configure_structlog()
+# The request lines name no address: one forged X-Forwarded-For away from a lie, and personal data.
+DJANGO_STRUCTLOG_IP_LOGGING_ENABLED = False
+# One line per request, when it is answered; a 4xx is no warning (Django's own
+# django.request line already says what was not found or forbidden).
+DJANGO_STRUCTLOG_STATUS_START_LOG_LEVEL = logging.DEBUG
+DJANGO_STRUCTLOG_STATUS_4XX_LOG_LEVEL = logging.INFO
+
+# Error reports, only when SENTRY_DSN names a project (Sentry's, or another
+# service that speaks its protocol): unhandled errors, with the request id, and
+# without personal data (passwords, tokens, cookies and secrets are scrubbed).
+# Unset, nothing is sent anywhere.
+# https://docs.sentry.io/platforms/python/integrations/django/
+if sentry_dsn := env.str("SENTRY_DSN", default=""):
+    sentry_sdk.init(
+        dsn=sentry_dsn,
+        environment=env.str("SENTRY_ENVIRONMENT", default="development" if DEBUG else "production"),
+        send_default_pii=False,
+        # The stack frames' local variables can hold any secret under any name
+        # (a session key, a query's parameters): the report leaves them out.
+        include_local_variables=False,
+    )
 {%- if cookiecutter.use_drf is yes %}
 {% include "settings/api.py" %}
 {%- endif %}

@@ -7,7 +7,7 @@ from django.contrib import admin
 from django.urls import include, path
 from django.views.generic import TemplateView
 
-from config.views import health
+from config.views import health, live
 
 urlpatterns = [
     path("", TemplateView.as_view(template_name="home.html"), name="home"),
@@ -20,7 +20,9 @@ urlpatterns = [
     # Sign up, log in and out, email addresses, passwords (django-allauth's pages).
     path("accounts/", include("allauth.urls")),
     path("admin/", admin.site.urls),
+    # Ready (the database answers) and alive (the process answers): config/views.py.
     path("health/", health, name="health"),
+    path("health/live/", live, name="health-live"),
 ]
 {%- if cookiecutter.use_drf is yes %}
 

@@ -118,3 +118,20 @@ def test_production_refuses_a_missing_or_weak_secret_key_in_one_line(monkeypatch
 
 def test_development_accepts_the_placeholder_key(monkeypatch):
     assert settings_with(monkeypatch, DJANGO_DEBUG="true", DJANGO_SECRET_KEY="change-me")["SECRET_KEY"] == "change-me"
+
+
+def test_errors_are_reported_only_where_sentry_dsn_says(monkeypatch):
+    calls: list[dict[str, Any]] = []
+    monkeypatch.setattr("sentry_sdk.init", lambda **options: calls.append(options))
+
+    settings_with(monkeypatch, **PRODUCTION)
+    settings_with(monkeypatch, **PRODUCTION, SENTRY_DSN="https://key@errors.example.com/1")
+
+    assert calls == [
+        {
+            "dsn": "https://key@errors.example.com/1",
+            "environment": "production",
+            "send_default_pii": False,
+            "include_local_variables": False,
+        }
+    ]

@@ -1,0 +1,127 @@
+"""What the owner of a deployed bake sees: its logs, its error reports, its probes.
+
+A default bake is served as deployed (gunicorn with several workers, as the
+image starts it, production settings, PostgreSQL), with SENTRY_DSN pointing at
+a local HTTP server that keeps what the real sentry-sdk sends. Its output is
+read line by line: every line is a JSON object, and a request's lines carry
+the id it was sent with. An unhandled error (the database gone) reaches the
+receiver tagged with that id, and with no password, token or cookie in it.
+"""
+
+import gzip
+import json
+import threading
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from pathlib import Path
+from urllib.parse import urlsplit
+
+import pytest
+
+from tests.helpers import fetch, free_port, postgres, sync_environment, wait_until
+from tests.options import defaults
+from tests.served import Served, served_bake
+
+PASSWORD = "a-long-test-password-42"
+# What a client sends that no report may keep.
+SECRETS = {"password": "hunter2-not-for-reports", "token": "token-not-for-reports", "cookie": "cookie-not-for-reports"}
+
+
+@dataclass
+class ErrorReceiver:
+    """An HTTP server on 127.0.0.1 that keeps every body sent to it, as Sentry's ingest would."""
+
+    port: int
+    bodies: list[str] = field(default_factory=list)
+
+    @property
+    def dsn(self) -> str:
+        return f"http://public@127.0.0.1:{self.port}/1"
+
+
+@pytest.fixture(scope="module")
+def receiver() -> Iterator[ErrorReceiver]:
+    kept = ErrorReceiver(free_port())
+
+    class Handler(BaseHTTPRequestHandler):
+        def do_POST(self) -> None:
+            body = self.rfile.read(int(self.headers["Content-Length"]))
+            if self.headers.get("Content-Encoding") == "gzip":
+                body = gzip.decompress(body)
+            kept.bodies.append(body.decode("utf-8", errors="replace"))
+            self.send_response(200)
+            self.end_headers()
+            self.wfile.write(b"{}")
+
+        def log_message(self, *args: object) -> None:
+            pass
+
+    server = ThreadingHTTPServer(("127.0.0.1", kept.port), Handler)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    try:
+        yield kept
+    finally:
+        server.shutdown()
+        server.server_close()
+
+
+@pytest.fixture(scope="module")
+def log(tmp_path_factory) -> Path:
+    return tmp_path_factory.mktemp("operations") / "server.log"
+
+
+@pytest.fixture(scope="module")
+def site(baked, envs_dir, receiver, log) -> Iterator[Served]:
+    project = baked("operations", defaults())
+    venv = sync_environment(project, defaults()["python_version"], envs_dir)
+    with served_bake(project, venv, log_path=log, SENTRY_DSN=receiver.dsn) as served:
+        yield served
+
+
+def test_every_line_of_the_servers_output_is_a_json_object(site, log):
+    fetch(f"{site.url}/books/")
+    fetch(f"{site.url}/no-such-page/")
+
+    lines = [line for line in log.read_text().splitlines() if line.strip()]
+    not_json = [line for line in lines if not line.startswith("{") or not isinstance(json.loads(line), dict)]
+
+    assert lines
+    assert not_json == []
+
+
+def test_a_requests_line_carries_the_id_it_was_sent_with(site, log):
+    status, _ = fetch(f"{site.url}/books/?q=Django", headers={"X-Request-ID": "ops-books-1"})
+
+    def finished() -> list[dict]:
+        entries = [json.loads(line) for line in log.read_text().splitlines() if line.startswith("{")]
+        return [entry for entry in entries if entry.get("request_id") == "ops-books-1"]
+
+    wait_until(finished, timeout=10)
+    [line] = finished()
+    assert status == 200
+    assert {key: line[key] for key in ("message", "method", "path", "status")} == {
+        "message": "request_finished",
+        "method": "GET",
+        "path": "/books/",
+        "status": 200,
+    }
+
+
+def test_an_unhandled_error_is_reported_with_its_request_id_and_no_secret(site, receiver):
+    # The database goes away: the next login fails with an error nobody handles.
+    name = urlsplit(site.database).path.lstrip("/")
+    postgres(site.venv, site.database, f"DROP DATABASE {name} WITH (FORCE)")
+    headers = {
+        "X-Request-ID": "ops-error-1",
+        "Authorization": f"Token {SECRETS['token']}",
+        "Cookie": f"sessionid={SECRETS['cookie']}",
+    }
+    credentials = {"username": "someone", "password": SECRETS["password"]}
+    status, _ = fetch(f"{site.url}/api/auth/login/", headers=headers, json_body=credentials)
+
+    wait_until(lambda: any("ops-error-1" in body for body in receiver.bodies), timeout=20)
+    reports = "\n".join(body for body in receiver.bodies if "ops-error-1" in body)
+    assert status == 500
+    assert [name for name, secret in SECRETS.items() if secret in reports] == []

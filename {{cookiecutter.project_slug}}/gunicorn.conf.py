@@ -1,0 +1,21 @@
+"""gunicorn's settings: it reads this file from the folder it starts in.
+
+https://docs.gunicorn.org/en/stable/settings.html
+"""
+
+from config.logs import formatter
+
+# gunicorn's own lines (start, workers, errors) in the site's shape: JSON
+# objects. Requests have their lines from the site (config/request_log.py), so
+# gunicorn writes no access log of its own.
+logconfig_dict = {
+    "version": 1,
+    "disable_existing_loggers": False,
+    "formatters": {"structured": formatter(debug=False)},
+    "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "structured"}},
+    "root": {"level": "INFO", "handlers": ["console"]},
+    "loggers": {
+        "gunicorn.error": {"level": "INFO", "handlers": ["console"], "propagate": False},
+        "gunicorn.access": {"level": "INFO", "handlers": [], "propagate": False},
+    },
+}
