@@ -1,17 +1,20 @@
 """What the owner of a deployed bake sees: its logs, its error reports, its probes.
 
 A default bake is served as deployed (gunicorn with several workers, as the
-image starts it, production settings, PostgreSQL), with SENTRY_DSN pointing at
-a local HTTP server that keeps what the real sentry-sdk sends. Its output is
-read line by line: every line is a JSON object, and a request's lines carry
-the id it was sent with. An unhandled error (the database gone) reaches the
-receiver tagged with that id, and with no password, token or cookie in it.
+image starts it, production settings, PostgreSQL), with SENTRY_DSN and
+OTEL_EXPORTER_OTLP_ENDPOINT pointing at local HTTP servers that keep what the
+real sentry-sdk and OpenTelemetry exporter send. Its output is read line by
+line: every line is a JSON object, and a request's lines carry the id it was
+sent with. Requests and their SQL reach the collector as spans. An unhandled
+error (the database gone) reaches the error receiver tagged with that id, and
+with no password, token or cookie in it.
 """
 
 import gzip
 import json
 import threading
 from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
@@ -29,20 +32,20 @@ SECRETS = {"password": "hunter2-not-for-reports", "token": "token-not-for-report
 
 
 @dataclass
-class ErrorReceiver:
-    """An HTTP server on 127.0.0.1 that keeps every body sent to it, as Sentry's ingest would."""
+class Receiver:
+    """An HTTP server on 127.0.0.1 that keeps every body posted to it, as Sentry's or a collector would."""
 
     port: int
     bodies: list[str] = field(default_factory=list)
 
     @property
-    def dsn(self) -> str:
-        return f"http://public@127.0.0.1:{self.port}/1"
+    def url(self) -> str:
+        return f"http://127.0.0.1:{self.port}"
 
 
-@pytest.fixture(scope="module")
-def receiver() -> Iterator[ErrorReceiver]:
-    kept = ErrorReceiver(free_port())
+@contextmanager
+def receiving() -> Iterator[Receiver]:
+    kept = Receiver(free_port())
 
     class Handler(BaseHTTPRequestHandler):
         def do_POST(self) -> None:
@@ -68,15 +71,32 @@ def receiver() -> Iterator[ErrorReceiver]:
 
 
 @pytest.fixture(scope="module")
+def receiver() -> Iterator[Receiver]:
+    """Where the error reports go: SENTRY_DSN names it."""
+    with receiving() as kept:
+        yield kept
+
+
+@pytest.fixture(scope="module")
+def collector() -> Iterator[Receiver]:
+    """Where the traces go: OTEL_EXPORTER_OTLP_ENDPOINT names it."""
+    with receiving() as kept:
+        yield kept
+
+
+@pytest.fixture(scope="module")
 def log(tmp_path_factory) -> Path:
     return tmp_path_factory.mktemp("operations") / "server.log"
 
 
 @pytest.fixture(scope="module")
-def site(baked, envs_dir, receiver, log) -> Iterator[Served]:
+def site(baked, envs_dir, receiver, collector, log) -> Iterator[Served]:
     project = baked("operations", defaults())
     venv = sync_environment(project, defaults()["python_version"], envs_dir)
-    with served_bake(project, venv, log_path=log, SENTRY_DSN=receiver.dsn) as served:
+    sentry_dsn = receiver.url.replace("http://", "http://public@") + "/1"
+    with served_bake(
+        project, venv, log_path=log, SENTRY_DSN=sentry_dsn, OTEL_EXPORTER_OTLP_ENDPOINT=collector.url
+    ) as served:
         yield served
 
 
@@ -107,6 +127,15 @@ def test_a_requests_line_carries_the_id_it_was_sent_with(site, log):
         "path": "/books/",
         "status": 200,
     }
+
+
+def test_requests_and_their_queries_are_traced_to_the_collector(site, collector):
+    fetch(f"{site.url}/books/", headers={"X-Request-ID": "ops-traced-1"})
+
+    # The workers send their spans in batches, every few seconds.
+    wait_until(lambda: any("SELECT" in body for body in collector.bodies), timeout=30)
+    spans = "\n".join(collector.bodies)
+    assert site.project.name.replace("_", "-") in spans, "the service is named after the project"
 
 
 def test_an_unhandled_error_is_reported_with_its_request_id_and_no_secret(site, receiver):

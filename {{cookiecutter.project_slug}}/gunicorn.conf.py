@@ -3,6 +3,9 @@
 https://docs.gunicorn.org/en/stable/settings.html
 """
 
+from typing import Any
+
+from config import telemetry
 from config.logs import formatter
 
 # gunicorn's own lines (start, workers, errors) in the site's shape: JSON
@@ -19,3 +22,8 @@ logconfig_dict = {
         "gunicorn.access": {"level": "INFO", "handlers": [], "propagate": False},
     },
 }
+
+
+def post_fork(server: Any, worker: Any) -> None:
+    """Each worker sends its own traces, when they are on (config/telemetry.py)."""
+    telemetry.start_exporting()

@@ -11,6 +11,8 @@ pytestmark = pytest.mark.django_db
 @pytest.fixture
 def broker(monkeypatch):
     """Tasks through a broker (not at once, as in the other tests); its URL is the test's to set."""
+    # Celery reads the broker's URL from the environment first (as in the containers).
+    monkeypatch.delenv("CELERY_BROKER_URL", raising=False)
     monkeypatch.setitem(celery_app.conf, "task_always_eager", False)
     return celery_app.conf
 
