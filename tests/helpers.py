@@ -457,11 +457,14 @@ def manage(venv: Path, project: Path, env: dict[str, str], *arguments: str) -> s
     return run([str(venv / "bin" / "python"), "manage.py", *arguments], project, env).stdout
 
 
-def user_with_token(venv: Path, project: Path, env: dict[str, str], username: str, password: str) -> str:
-    """A new user of a bake with token authentication; that user's API token."""
+def user_with_token(
+    venv: Path, project: Path, env: dict[str, str], username: str, password: str, staff: bool = False
+) -> str:
+    """A new user (staff, if asked) of a bake with token authentication; that user's API token."""
+    user = f"User.objects.create_user({username!r}, password={password!r}, is_staff={staff!r})"
     code = (
         "from rest_framework.authtoken.models import Token; from users.models import User; "
-        f"print(Token.objects.create(user=User.objects.create_user({username!r}, password={password!r})).key)"
+        f"print(Token.objects.create(user={user}).key)"
     )
     return manage(venv, project, env, "shell", "--no-imports", "-c", code).split()[-1]
 
