@@ -7,24 +7,13 @@ from django.core import mail
 from django.urls import reverse
 
 from users.models import User
+from users.tests.emails import link_in_the_last_email
 from users.tests.factories import PASSWORD
 
 pytestmark = pytest.mark.django_db
 
 NEW_PASSWORD = "a-new-and-long-passphrase-7"
 SIGN_UP = {"username": "ada", "email": "ada@example.com", "password1": PASSWORD, "password2": PASSWORD}
-
-
-@pytest.fixture(autouse=True)
-def _verification_required(settings):
-    # As in production (DEBUG off), whatever the machine's .env says.
-    settings.ACCOUNT_EMAIL_VERIFICATION = "mandatory"
-
-
-def link_in_the_last_email() -> str:
-    match = re.search(r"https?://\S+", str(mail.outbox[-1].body))
-    assert match, mail.outbox[-1].body
-    return match.group(0)
 
 
 def log_in(api_client, username: str, password: str):

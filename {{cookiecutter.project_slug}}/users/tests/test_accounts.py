@@ -1,29 +1,16 @@
 """The site's accounts (django-allauth): sign up, confirm the address, log in and out, reset a password."""
 
-import re
-
 import pytest
 from django.core import mail
 from django.urls import reverse
 
 from users.models import User
+from users.tests.emails import link_in_the_last_email
 from users.tests.factories import PASSWORD
 
 pytestmark = pytest.mark.django_db
 
 NEW_PASSWORD = "a-new-and-long-passphrase-7"
-
-
-@pytest.fixture(autouse=True)
-def _verification_required(settings):
-    # As in production (DEBUG off), whatever the machine's .env says.
-    settings.ACCOUNT_EMAIL_VERIFICATION = "mandatory"
-
-
-def link_in_the_last_email() -> str:
-    match = re.search(r"https?://\S+", str(mail.outbox[-1].body))
-    assert match, mail.outbox[-1].body
-    return match.group(0)
 
 
 def log_in(client, login: str, password: str):
