@@ -371,8 +371,11 @@ def serving(
     """Run a server until its health check answers; stop it afterwards.
 
     Its output goes to a file (a pipe nobody reads would fill and stall it),
-    shown if it never becomes healthy; `log_path` keeps that file.
+    shown if it never becomes healthy; `log_path` keeps that file. gunicorn
+    serves metrics on a second port (METRICS_PORT): each server gets a free
+    one unless `env` names it, so that servers running at once never clash.
     """
+    env = {"METRICS_PORT": str(free_port()), **env}
     with open(log_path, "w+") if log_path else tempfile.TemporaryFile("w+") as log:
         server = subprocess.Popen(args, cwd=cwd, env=env, stdout=log, stderr=subprocess.STDOUT, text=True)
         try:

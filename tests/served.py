@@ -32,6 +32,7 @@ class Served:
     url: str
     mail: MailSink
     database: str
+    metrics_url: str
 
     def manage_shell(self, code: str) -> str:
         return manage(self.venv, self.project, self.env, "shell", "--no-imports", "-c", code)
@@ -72,14 +73,14 @@ def served_bake(
 
     The server's output goes to `log_path` when one is given.
     """
-    port = free_port()
+    port, metrics_port = free_port(), free_port()
     url = f"http://127.0.0.1:{port}"
     with postgres_database(venv) as database, mail_sink() as mail:
         # A browser posts forms from http://; Django, told by the proxy header, sees https://.
-        trusted = {"DJANGO_CSRF_TRUSTED_ORIGINS": url}
+        trusted = {"DJANGO_CSRF_TRUSTED_ORIGINS": url, "METRICS_PORT": str(metrics_port)}
         env = deployed_env(venv, DATABASE_URL=database, **mail.env(), **{**trusted, **env_values})
         commands = [["migrate", "--noinput"], ["collectstatic", "--noinput"]]
         for command in commands + ([["load_sample_books"]] if sample_books else []):
             manage(venv, project, env, *command)
         with serving(gunicorn(venv, port), project, env, url, log_path):
-            yield Served(project, venv, env, url, mail, database)
+            yield Served(project, venv, env, url, mail, database, f"http://127.0.0.1:{metrics_port}/metrics")

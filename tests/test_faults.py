@@ -5,11 +5,13 @@ compose.yaml`): the database stops and comes back while the server runs (web
 is then unready, yet alive and never restarted), the database is slow to come
 up, a gunicorn worker is killed. And no secret of the project's .env is in any
 layer of its images. The README's backup command saves the books, and its
-restore command brings them back after `down --volumes`. Figures go to the
+restore command brings them back after `down --volumes`; its metrics command
+reads what web counted, on a port the host cannot reach. Figures go to the
 suite's "figures" section.
 """
 
 import io
+import json
 import shutil
 import subprocess
 import tarfile
@@ -192,6 +194,33 @@ def test_a_backup_brings_the_books_back_after_the_volume_is_deleted(stack, recor
     restored = stack.exec("python", "manage.py", "shell", "--no-imports", "-c", BOOK_TITLES, production=True)
 
     assert (emptied, restored) == ("[]\n", titles), "the volume was emptied, and the backup put every book back"
+
+
+def readme_metrics_command(project: Path) -> str:
+    readme = (project / "README.md").read_text()
+    [command] = [line for line in readme.splitlines() if line.startswith("docker compose") and "/metrics" in line]
+    return command
+
+
+def test_the_readmes_metrics_command_reads_what_web_counted(stack):
+    answer(f"{stack.url}/health/live/")
+
+    result = subprocess.run(
+        ["sh", "-c", readme_metrics_command(stack.project)],
+        cwd=stack.project, env=stack.env, capture_output=True, text=True, check=False, timeout=60,
+    )  # fmt: skip
+
+    assert result.returncode == 0, result.stderr
+    assert 'django_http_responses_total_by_status_view_method_total{method="GET",status="200",view="health-live"}' in (
+        result.stdout
+    )
+
+
+def test_the_host_reaches_the_sites_port_only(stack):
+    [web] = [json.loads(line) for line in stack.compose("ps", "--format", "json", "web", production=True).splitlines()]
+
+    published = {port["TargetPort"] for port in web["Publishers"] if port["PublishedPort"]}
+    assert published == {8000}, "the metrics port (9100) is for compose's network only"
 
 
 @pytest.mark.parametrize("target", ["production", "dev"])

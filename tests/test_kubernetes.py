@@ -618,6 +618,43 @@ def service_reaches_the_web_pods_only_from_inside_the_cluster(m: Manifests) -> l
     return problems
 
 
+@check(OVERLAY_CHECKS, per_bake=True)
+def prometheus_scrapes_the_web_pods_on_a_port_the_service_does_not_expose(m: Manifests) -> list[str]:
+    """The pods' prometheus.io annotations name gunicorn's metrics port, kept off the public way in."""
+    annotations = m.web["spec"]["template"]["metadata"].get("annotations", {})
+    default = re.search(r'"METRICS_PORT", "(\d+)"', (m.project / "gunicorn.conf.py").read_text())
+    served = int(m.settings.get("METRICS_PORT") or (default.group(1) if default else 0))
+    problems = [] if annotations.get("prometheus.io/scrape") == "true" else ["the web pods are not scraped"]
+    if annotations.get("prometheus.io/path") != "/metrics":
+        problems.append(f"Prometheus asks {annotations.get('prometheus.io/path')}, not /metrics")
+    scraped = int(annotations.get("prometheus.io/port", 0))
+    if scraped != served or m.port_number(m.web_container, scraped) is None:
+        problems.append(f"Prometheus asks port {scraped}; gunicorn serves metrics on {served}, a declared port")
+    service = m.named("Service", "web")
+    problems += [
+        f"the Service's port {port['port']} reaches the metrics port: the Ingress could route to it"
+        for port in service["spec"]["ports"]
+        if m.port_number(m.web_container, port.get("targetPort", port["port"])) == served
+    ]
+    opened = [
+        m.port_number(m.web_container, port.get("port"))
+        for policy in m.of_kind("NetworkPolicy")
+        if selects(policy["spec"]["podSelector"], m.web_labels)
+        for rule in policy["spec"].get("ingress", [])
+        for port in rule.get("ports", [])
+    ]
+    if served not in opened:
+        problems.append(f"no NetworkPolicy lets Prometheus connect to the metrics port {served}")
+    if not re.search(rf"^EXPOSE .*\b{served}\b", m.dockerfile, re.MULTILINE):
+        problems.append(f"the image does not declare the metrics port {served} (EXPOSE)")
+    problems += [
+        f"compose.yaml publishes the metrics port {served} on the host"
+        for port in m.compose["services"]["web"].get("ports", [])
+        if int(port["target"]) == served
+    ]
+    return problems
+
+
 def ingress_hosts(m: Manifests) -> list[str]:
     return [rule.get("host", "") for ingress in m.of_kind("Ingress") for rule in ingress["spec"].get("rules", [])]
 

@@ -7,13 +7,16 @@ real sentry-sdk and OpenTelemetry exporter send. Its output is read line by
 line: every line is a JSON object, and a request's lines carry the id it was
 sent with. Requests and their SQL reach the collector as spans. An unhandled
 error (the database gone) reaches the error receiver tagged with that id, and
-with no password, token or cookie in it.
+with no password, token or cookie in it. Prometheus' metrics answer on their
+own port, added up over every worker, and not on the site's.
 """
 
 import gzip
 import json
+import re
 import threading
 from collections.abc import Iterator
+from concurrent.futures import ThreadPoolExecutor
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
@@ -90,12 +93,23 @@ def log(tmp_path_factory) -> Path:
 
 
 @pytest.fixture(scope="module")
-def site(baked, envs_dir, receiver, collector, log) -> Iterator[Served]:
+def temporary(tmp_path_factory) -> Path:
+    """The server's temporary folder (TMPDIR), where its workers keep their metric files."""
+    return tmp_path_factory.mktemp("server-tmp")
+
+
+@pytest.fixture(scope="module")
+def site(baked, envs_dir, receiver, collector, log, temporary) -> Iterator[Served]:
     project = baked("operations", defaults())
     venv = sync_environment(project, defaults()["python_version"], envs_dir)
     sentry_dsn = receiver.url.replace("http://", "http://public@") + "/1"
     with served_bake(
-        project, venv, log_path=log, SENTRY_DSN=sentry_dsn, OTEL_EXPORTER_OTLP_ENDPOINT=collector.url
+        project,
+        venv,
+        log_path=log,
+        SENTRY_DSN=sentry_dsn,
+        OTEL_EXPORTER_OTLP_ENDPOINT=collector.url,
+        TMPDIR=str(temporary),
     ) as served:
         yield served
 
@@ -136,6 +150,60 @@ def test_requests_and_their_queries_are_traced_to_the_collector(site, collector)
     wait_until(lambda: any("SELECT" in body for body in collector.bodies), timeout=30)
     spans = "\n".join(collector.bodies)
     assert site.project.name.replace("_", "-") in spans, "the service is named after the project"
+
+
+SAMPLE = re.compile(r"^(?P<name>[a-z_]+)(?:\{(?P<labels>.*)\})? (?P<value>\S+)$")
+
+
+def scrape(site: Served) -> dict[tuple[str, frozenset[tuple[str, str]]], float]:
+    """What Prometheus reads: each sample's value, by its name and labels."""
+    status, body = fetch(site.metrics_url)
+    assert status == 200, body
+    samples = {}
+    for line in body.splitlines():
+        if found := SAMPLE.match(line):
+            labels = frozenset(re.findall(r'(\w+)="([^"]*)"', found["labels"] or ""))
+            samples[found["name"], labels] = float(found["value"])
+    return samples
+
+
+def answers(samples: dict, view: str, status: str = "200", method: str = "GET") -> float:
+    labels = frozenset({("view", view), ("status", status), ("method", method)})
+    return samples.get(("django_http_responses_total_by_status_view_method_total", labels), 0.0)
+
+
+def many_clients(url: str, requests: int, clients: int = 6) -> list[int]:
+    with ThreadPoolExecutor(clients) as pool:
+        return [status for status, _ in pool.map(lambda _: fetch(url), range(requests))]
+
+
+def test_the_sites_own_port_has_no_metrics(site):
+    status, _ = fetch(f"{site.url}/metrics")
+
+    assert status == 404
+
+
+def test_a_scrape_counts_the_requests_of_every_worker(site):
+    before = answers(scrape(site), "health-live")
+
+    statuses = many_clients(f"{site.url}/health/live/", 60)
+
+    assert statuses == [200] * 60
+    assert answers(scrape(site), "health-live") == before + 60
+
+
+def test_several_workers_counted_requests(site, temporary):
+    many_clients(f"{site.url}/health/live/", 30)
+
+    counting = {path.stem for path in temporary.glob("metrics-*/counter_*.db")}
+    assert len(counting) >= 2, f"only {counting} counted: one worker served every request"
+
+
+def test_the_queries_of_the_requests_are_counted(site):
+    fetch(f"{site.url}/books/")
+
+    queries = frozenset({("alias", "default"), ("vendor", "postgresql")})
+    assert scrape(site).get(("django_db_execute_total", queries), 0.0) > 0
 
 
 def test_an_unhandled_error_is_reported_with_its_request_id_and_no_secret(site, receiver):

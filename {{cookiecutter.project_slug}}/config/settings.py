@@ -114,6 +114,9 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    # Prometheus' counts and times of every answer and query (config/metrics.py);
+    # first, so it times the work of all the others.
+    "config.metrics.request_metrics",
     "django.middleware.security.SecurityMiddleware",
     # Right after SecurityMiddleware: serves static files before other work.
     "whitenoise.middleware.WhiteNoiseMiddleware",
