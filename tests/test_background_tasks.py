@@ -6,7 +6,8 @@ PostgreSQL, and Celery on PostgreSQL with the tests' Redis as its broker
 (tests/helpers.py). A books import queued through the API waits while no
 worker runs, and appears through the API once the README's worker command
 runs. The database engine's health check (`python -m config.worker`) fails
-while no worker runs and passes once one does.
+while no worker runs and passes once one does. The worker's log lines of a
+task carry the id of the request that queued it.
 """
 
 import contextlib
@@ -119,6 +120,28 @@ def test_queued_import_waits_for_a_worker_and_the_worker_adds_it(stack, tmp_path
     status, body = fetch(f"{stack['base']}/api/books/?search=Imported+0")
     assert json.loads(body)["results"][0]["owner"] == "alice"
     assert json.loads(body)["results"][0]["published_on"] == "2001-02-03"
+
+
+def test_the_workers_lines_carry_the_id_of_the_request_that_queued_the_task(stack, tmp_path):
+    headers = {"Authorization": f"Token {stack['token']}", "X-Request-ID": "tasks-import-7"}
+    traced = [{**BOOKS[0], "author": "Traced Worker", "isbn": "9780000099990"}]
+    status, _ = fetch(f"{stack['base']}/api/books/import/", headers=headers, json_body=traced)
+
+    log = tmp_path / "worker.log"
+
+    def lines_of_the_request() -> list[dict]:
+        lines = [json.loads(line) for line in log.read_text().splitlines() if line.startswith("{")]
+        return [line for line in lines if line.get("request_id") == "tasks-import-7"]
+
+    with worker(stack, log):
+        wait_until(
+            lambda: "task_succeeded" in {line["message"] for line in lines_of_the_request()},
+            timeout=60,
+            failure=lambda: log.read_text()[-3000:],
+        )
+
+    assert status == 202
+    assert {"task_started", "task_succeeded"} <= {line["message"] for line in lines_of_the_request()}
 
 
 def health_check(stack: dict) -> subprocess.CompletedProcess[str]:

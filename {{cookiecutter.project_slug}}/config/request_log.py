@@ -2,7 +2,7 @@
 
 django-structlog (its RequestMiddleware, before this module's in MIDDLEWARE)
 gives every request an id and puts it, with the user's id once known, on
-every line the request causes{% if cookiecutter.background_tasks == "celery" %} and on the lines of the tasks it queues{% endif %}. This
+every line the request causes{% if cookiecutter.background_tasks != "none" %} and on the lines of the tasks it queues{% endif %}. This
 module:
 
 - takes the id a proxy or client sends in `X-Request-ID` only when it is a

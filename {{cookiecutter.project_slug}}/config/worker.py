@@ -19,8 +19,9 @@ TIMEOUT = 15.0
 
 
 def worker_answers(timeout: float = TIMEOUT) -> bool:
-    """Whether a worker ran a ping within `timeout` seconds; the ping leaves no result behind."""
+    """Whether a worker ran a ping within `timeout` seconds; the ping leaves nothing behind."""
     # Imported once Django is set up: a task's definition and the queue's model read the settings.
+    from django.core.cache import caches
     from django_tasks_db.models import DBTaskResult
 
     from config.tasks import ping
@@ -34,6 +35,8 @@ def worker_answers(timeout: float = TIMEOUT) -> bool:
         return result.status == TaskResultStatus.SUCCESSFUL
     finally:
         DBTaskResult.objects.filter(id=result.id).delete()
+        # The log context it was queued with (config/settings.py, CACHES).
+        caches["django_structlog"].delete(result.id)
 
 
 def main() -> int:
