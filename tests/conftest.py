@@ -9,8 +9,8 @@ from cookiecutter.main import cookiecutter
 from playwright.sync_api import Browser, sync_playwright
 
 from tests.chromium import FLAGS as chromium_flags
-from tests.helpers import TEMPLATE_DIR
-from tests.options import Combo, combo_id, every_combination
+from tests.helpers import TEMPLATE_DIR, sync_environment
+from tests.options import Combo, combo_id, defaults, every_combination
 from tools.docker_engine import Engine, install_system_packages, start_engine
 
 BROWSERS = ["chromium", "chromium-browser", "google-chrome", "google-chrome-stable"]
@@ -87,6 +87,17 @@ def baked(tmp_path_factory: pytest.TempPathFactory) -> Callable[[str, Combo], Pa
         return projects[key]
 
     return _baked
+
+
+@pytest.fixture(scope="session")
+def synced_defaults(baked, envs_dir) -> Callable[[str], tuple[Path, Path]]:
+    """The defaults baked for a purpose, and the environment they run in: (project, venv)."""
+
+    def _synced(purpose: str) -> tuple[Path, Path]:
+        project = baked(purpose, defaults())
+        return project, sync_environment(project, defaults()["python_version"], envs_dir)
+
+    return _synced
 
 
 def pytest_xdist_make_scheduler(config, log):

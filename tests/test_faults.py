@@ -51,36 +51,27 @@ def health(stack: Stack) -> int:
     return answer(f"{stack.url}/health/")[0]
 
 
-def container_state(stack: Stack, service: str) -> str:
-    """The service container's id, start time and restart count: changes when it restarts."""
+def inspect(stack: Stack, service: str, template: str) -> str:
+    """`docker inspect --format template` of the service's container."""
     container = stack.compose("ps", "--quiet", service, production=True).strip()
     result = subprocess.run(
-        [
-            "docker",
-            "inspect",
-            "--format",
-            "{{.Id}} {{.State.StartedAt}} {{.RestartCount}} {{.State.Status}}",
-            container,
-        ],
+        ["docker", "inspect", "--format", template, container],
         env=stack.env,
         capture_output=True,
         text=True,
         check=True,
     )
     return result.stdout.strip()
+
+
+def container_state(stack: Stack, service: str) -> str:
+    """The service container's id, start time and restart count: changes when it restarts."""
+    return inspect(stack, service, "{{.Id}} {{.State.StartedAt}} {{.RestartCount}} {{.State.Status}}")
 
 
 def health_status(stack: Stack, service: str) -> str:
     """What the engine makes of the service's health check: starting, healthy or unhealthy."""
-    container = stack.compose("ps", "--quiet", service, production=True).strip()
-    result = subprocess.run(
-        ["docker", "inspect", "--format", "{{.State.Health.Status}}", container],
-        env=stack.env,
-        capture_output=True,
-        text=True,
-        check=True,
-    )
-    return result.stdout.strip()
+    return inspect(stack, service, "{{.State.Health.Status}}")
 
 
 def test_a_database_outage_makes_web_unready_but_not_dead_nor_restarted(stack, record_property):
@@ -257,15 +248,7 @@ def test_web_waits_for_a_slow_database_then_serves(stack, record_property):
 
 
 def started_at(stack: Stack, service: str) -> datetime:
-    container = stack.compose("ps", "--quiet", service, production=True).strip()
-    result = subprocess.run(
-        ["docker", "inspect", "--format", "{{.State.StartedAt}}", container],
-        env=stack.env,
-        capture_output=True,
-        text=True,
-        check=True,
-    )
-    return datetime.fromisoformat(result.stdout.strip())
+    return datetime.fromisoformat(inspect(stack, service, "{{.State.StartedAt}}"))
 
 
 def test_a_stale_lock_fails_the_image_build_with_uvs_message(stack, tmp_path):

@@ -25,8 +25,7 @@ from urllib.parse import urlsplit
 
 import pytest
 
-from tests.helpers import fetch, free_port, postgres, sync_environment, wait_until
-from tests.options import defaults
+from tests.helpers import fetch, free_port, postgres, wait_until
 from tests.served import Served, served_bake
 
 PASSWORD = "a-long-test-password-42"
@@ -99,9 +98,8 @@ def temporary(tmp_path_factory) -> Path:
 
 
 @pytest.fixture(scope="module")
-def site(baked, envs_dir, receiver, collector, log, temporary) -> Iterator[Served]:
-    project = baked("operations", defaults())
-    venv = sync_environment(project, defaults()["python_version"], envs_dir)
+def site(synced_defaults, receiver, collector, log, temporary) -> Iterator[Served]:
+    project, venv = synced_defaults("operations")
     sentry_dsn = receiver.url.replace("http://", "http://public@") + "/1"
     with served_bake(
         project,

@@ -75,9 +75,8 @@ def prepare(project: Path, venv: Path, **env_values: str) -> dict[str, str]:
 
 
 @pytest.fixture(scope="module")
-def baked_default(baked, envs_dir) -> tuple[Path, Path]:
-    project = baked("served", defaults())
-    return project, sync_environment(project, defaults()["python_version"], envs_dir)
+def baked_default(synced_defaults) -> tuple[Path, Path]:
+    return synced_defaults("served")
 
 
 @pytest.fixture(scope="module")

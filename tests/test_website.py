@@ -31,8 +31,7 @@ import pytest
 from playwright.sync_api import Browser, BrowserContext, Page, expect
 
 from tests.chromium import CSP_RECORDER, accessibility_findings, csp_violations
-from tests.helpers import Browsing, fetch, free_port, serving, sync_environment
-from tests.options import defaults
+from tests.helpers import Browsing, fetch, free_port, serving
 from tests.served import Served, gunicorn, served_bake
 
 PASSWORD = "a-long-test-password-42"
@@ -45,15 +44,9 @@ PAGED_WORD = "Pagination"
 
 
 @pytest.fixture(scope="module")
-def project(baked, envs_dir) -> tuple[Path, Path]:
-    project = baked("website", defaults())
-    return project, sync_environment(project, defaults()["python_version"], envs_dir)
-
-
-@pytest.fixture(scope="module")
-def site(project) -> Iterator[Served]:
+def site(synced_defaults) -> Iterator[Served]:
     """The default bake served with its own limits (5 wrong passwords), and books for two pages."""
-    with served_bake(*project) as served:
+    with served_bake(*synced_defaults("website")) as served:
         served.manage_shell(
             "from library.models import Book; "
             f"Book.objects.bulk_create(Book(title=f'{PAGED_WORD} {{n:02}}', author='Paging Author', "
