@@ -52,7 +52,6 @@ PATHS_BY_ANSWER: dict[tuple[str, str], list[str]] = {
         "users/adapters.py",
         "users/tests/test_adapters.py",
         "users/migrations/0002_task_log_context.py",
-        "tests/test_task_log.py",
     ],
     ("background_tasks", "celery"): [
         "config/celery.py",

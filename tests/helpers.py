@@ -398,6 +398,11 @@ def serving(
             server.wait(timeout=10)
 
 
+def json_log_lines(log: Path) -> list[dict]:
+    """The JSON objects of a server's or worker's output, one a line (other lines skipped)."""
+    return [json.loads(line) for line in log.read_text().splitlines() if line.startswith("{")]
+
+
 def postgres(venv: Path, url: str, statement: str) -> None:
     """Run one statement on the PostgreSQL server of `url`, with the bake's driver (the template's tests have none)."""
     script = "import sys, psycopg; psycopg.connect(sys.argv[1], autocommit=True).execute(sys.argv[2])"

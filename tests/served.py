@@ -77,10 +77,11 @@ def served_bake(
     url = f"http://127.0.0.1:{port}"
     with postgres_database(venv) as database, mail_sink() as mail:
         # A browser posts forms from http://; Django, told by the proxy header, sees https://.
-        trusted = {"DJANGO_CSRF_TRUSTED_ORIGINS": url, "METRICS_PORT": str(metrics_port)}
+        trusted = {"DJANGO_CSRF_TRUSTED_ORIGINS": url}
         env = deployed_env(venv, DATABASE_URL=database, **mail.env(), **{**trusted, **env_values})
         commands = [["migrate", "--noinput"], ["collectstatic", "--noinput"]]
         for command in commands + ([["load_sample_books"]] if sample_books else []):
             manage(venv, project, env, *command)
-        with serving(gunicorn(venv, port), project, env, url, log_path):
+        # This server's metrics port only: another server of `env` gets its own (serving).
+        with serving(gunicorn(venv, port), project, {**env, "METRICS_PORT": str(metrics_port)}, url, log_path):
             yield Served(project, venv, env, url, mail, database, f"http://127.0.0.1:{metrics_port}/metrics")

@@ -23,6 +23,7 @@ import pytest
 from tests.helpers import (
     fetch,
     free_port,
+    json_log_lines,
     manage,
     postgres_database,
     production_env,
@@ -130,8 +131,7 @@ def test_the_workers_lines_carry_the_id_of_the_request_that_queued_the_task(stac
     log = tmp_path / "worker.log"
 
     def lines_of_the_request() -> list[dict]:
-        lines = [json.loads(line) for line in log.read_text().splitlines() if line.startswith("{")]
-        return [line for line in lines if line.get("request_id") == "tasks-import-7"]
+        return [line for line in json_log_lines(log) if line.get("request_id") == "tasks-import-7"]
 
     with worker(stack, log):
         wait_until(

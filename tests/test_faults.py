@@ -155,10 +155,14 @@ def secrets_in_image(stack: Stack, image: str, secrets: list[str]) -> list[str]:
     return found
 
 
+def readme_commands(project: Path, start: str) -> list[str]:
+    """The README's command lines that start with `start`, in its order."""
+    return [line for line in (project / "README.md").read_text().splitlines() if line.startswith(start)]
+
+
 def readme_backup_commands(project: Path) -> tuple[str, str]:
     """The README's backup and restore commands, for the production-like run as it says (`-f compose.yaml`)."""
-    readme = (project / "README.md").read_text()
-    backup, restore = [line for line in readme.splitlines() if line.startswith("docker compose exec -T db ")]
+    backup, restore = readme_commands(project, "docker compose exec -T db ")
     production = "docker compose -f compose.yaml "
     return backup.replace("docker compose ", production, 1), restore.replace("docker compose ", production, 1)
 
@@ -187,17 +191,12 @@ def test_a_backup_brings_the_books_back_after_the_volume_is_deleted(stack, recor
     assert (emptied, restored) == ("[]\n", titles), "the volume was emptied, and the backup put every book back"
 
 
-def readme_metrics_command(project: Path) -> str:
-    readme = (project / "README.md").read_text()
-    [command] = [line for line in readme.splitlines() if line.startswith("docker compose") and "/metrics" in line]
-    return command
-
-
 def test_the_readmes_metrics_command_reads_what_web_counted(stack):
+    [command] = [line for line in readme_commands(stack.project, "docker compose") if "/metrics" in line]
     answer(f"{stack.url}/health/live/")
 
     result = subprocess.run(
-        ["sh", "-c", readme_metrics_command(stack.project)],
+        ["sh", "-c", command],
         cwd=stack.project, env=stack.env, capture_output=True, text=True, check=False, timeout=60,
     )  # fmt: skip
 

@@ -25,7 +25,7 @@ from urllib.parse import urlsplit
 
 import pytest
 
-from tests.helpers import fetch, free_port, postgres, wait_until
+from tests.helpers import fetch, free_port, json_log_lines, postgres, wait_until
 from tests.served import Served, served_bake
 
 PASSWORD = "a-long-test-password-42"
@@ -127,8 +127,7 @@ def test_a_requests_line_carries_the_id_it_was_sent_with(site, log):
     status, _ = fetch(f"{site.url}/books/?q=Django", headers={"X-Request-ID": "ops-books-1"})
 
     def finished() -> list[dict]:
-        entries = [json.loads(line) for line in log.read_text().splitlines() if line.startswith("{")]
-        return [entry for entry in entries if entry.get("request_id") == "ops-books-1"]
+        return [entry for entry in json_log_lines(log) if entry.get("request_id") == "ops-books-1"]
 
     wait_until(finished, timeout=10)
     [line] = finished()

@@ -221,8 +221,7 @@ def replica(site: Served) -> Iterator[str]:
     """A second server of the same bake on the same database, as another replica would be: its URL."""
     port = free_port()
     url = f"http://127.0.0.1:{port}"
-    env = {**site.env, "METRICS_PORT": str(free_port())}
-    with serving(gunicorn(site.venv, port), site.project, env, url):
+    with serving(gunicorn(site.venv, port), site.project, site.env, url):
         yield url
 
 

@@ -35,7 +35,7 @@ logconfig_dict = {
 
 
 def when_ready(server: Any) -> None:
-    """Prometheus' port, apart from the site's: compose and the Service publish only the site's."""
+    """Prometheus' port, apart from the site's, which alone is published (config/metrics.py)."""
     from config import metrics
 
     metrics.serve(int(os.environ.get("METRICS_PORT", "9100")))

@@ -65,7 +65,7 @@ def request_metrics(
 
 def view_name(request: HttpRequest) -> str:
     """The URL pattern's name (`home`, `admin:index`): a bounded set, unlike paths."""
-    match = getattr(request, "resolver_match", None)
+    match = request.resolver_match
     return match.view_name if match is not None else "<unnamed view>"
 
 

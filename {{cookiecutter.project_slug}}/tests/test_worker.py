@@ -1,7 +1,13 @@
+"""The worker: its health check (config/worker.py), and the log lines of the tasks it runs."""
+
+import logging
 import signal
 
 import pytest
+import structlog
+from django.core.cache import caches
 from django.core.management import call_command
+from django.db import connection
 from django_tasks_db.models import DBTaskResult
 
 from config import tasks, worker
@@ -46,3 +52,57 @@ def test_the_health_check_exits_by_the_answer(monkeypatch, capsys, answers, stat
 
     assert worker.main() == status
     assert ("No worker ran a ping" in capsys.readouterr().err) is not answers
+
+
+# A task's log lines carry the id of the request that queued it, in the worker too.
+
+
+@pytest.fixture
+def in_a_request():
+    """The log context a request has while its view runs (django-structlog's middleware binds it).
+
+    A request starts from an empty context, whatever a worker run in this process left bound.
+    """
+    structlog.contextvars.clear_contextvars()
+    structlog.contextvars.bind_contextvars(request_id="req-task-1", user_id=7)
+    yield
+    structlog.contextvars.clear_contextvars()
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_queued_task_keeps_its_requests_context_in_the_shared_cache(queued_pings, in_a_request):
+    result = tasks.ping.enqueue()
+
+    assert caches["django_structlog"].get(result.id) == {"request_id": "req-task-1", "user_id": 7}
+
+
+@pytest.mark.django_db(transaction=True)
+def test_the_worker_logs_the_task_with_the_id_of_its_request(queued_pings, in_a_request, caplog):
+    result = tasks.ping.enqueue()
+    structlog.contextvars.clear_contextvars()  # the worker is another process: it knows only the cache
+
+    with caplog.at_level(logging.INFO, logger="django_structlog"):
+        call_command(*WORKER)
+
+    [started] = [
+        record.msg
+        for record in caplog.records
+        if isinstance(record.msg, dict) and record.msg.get("event") == "task_started"
+    ]
+    assert (started["task_id"], started["request_id"], started["user_id"]) == (result.id, "req-task-1", 7)
+
+
+def kept_contexts() -> int:
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT COUNT(*) FROM task_log_context")
+        [count] = cursor.fetchone()
+    return int(count)
+
+
+@pytest.mark.django_db(transaction=True)
+def test_the_health_checks_ping_leaves_no_log_context_behind(queued_pings, monkeypatch):
+    monkeypatch.setattr("config.worker.time.sleep", lambda seconds: call_command(*WORKER))
+    before = kept_contexts()  # the cache is no model's table: tests do not empty it
+
+    assert worker.worker_answers(timeout=10) is True
+    assert kept_contexts() == before
